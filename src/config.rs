@@ -1,0 +1,309 @@
+//! Wire profiles and limits, validated before any byte is seen.
+//!
+//! A [`Config`] says what the frames on one connection look like: the
+//! [`Prefix`] format, the [`FrameKind`], the JSON key that holds the body
+//! length, and the limits. Both ends of a connection must use the same one.
+//!
+//! | setting          | default (`Config::default()`) | `Config::python_struct()` | applies to |
+//! |------------------|-------------------------------|---------------------------|------------|
+//! | prefix           | 4 bytes, big endian, unsigned | 4 bytes, little endian, signed | both |
+//! | kind             | [`FrameKind::Header`]         | [`FrameKind::Header`]     | both       |
+//! | body key         | `"file_size"`                 | `"file_size"`             | both       |
+//! | max header len   | the buffer capacity `N`       | the buffer capacity `N`   | both       |
+//! | max body len     | `u64::MAX` (no limit)         | `u64::MAX` (no limit)     | both       |
+//!
+//! The default body key is `"file_size"`, the tutorial's own name, so the same
+//! header struct works under both profiles and only the prefix differs.
+//!
+//! Body bytes are never buffered, so a large body costs the decoder no memory;
+//! the body limit is there for what *your* code will do with the bytes.
+//!
+//! ```
+//! use unstick::{Config, FrameKind};
+//!
+//! // The tutorial's command-output replies: struct.pack('i', len) then raw bytes,
+//! // at most 1 MiB each.
+//! let config = Config::python_struct()
+//!     .to_builder()
+//!     .kind(FrameKind::Raw)
+//!     .max_body_len(1 << 20)
+//!     .build()?;
+//! assert_eq!(config.max_body_len(), 1 << 20);
+//! # Ok::<(), unstick::Error>(())
+//! ```
+
+use core::fmt;
+use core::num::NonZeroU32;
+
+use crate::error::ConfigError;
+use crate::prefix::Prefix;
+
+/// The key that holds the body length in both profiles.
+pub const DEFAULT_BODY_KEY: &str = "file_size";
+
+/// What follows the length prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FrameKind {
+    /// `prefix | JSON header | body`: the prefix gives the header length and
+    /// the header's body key gives the body length (the tutorial's file upload).
+    Header,
+    /// `prefix | payload`: the prefix gives the payload length (the
+    /// tutorial's command-output reply).
+    Raw,
+}
+
+impl fmt::Display for FrameKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Header => "header frames",
+            Self::Raw => "raw frames",
+        })
+    }
+}
+
+/// A validated wire configuration. Build one with [`Config::builder`] or
+/// start from a profile: [`Config::default`] or [`Config::python_struct`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    prefix: Prefix,
+    kind: FrameKind,
+    body_key: &'static str,
+    max_header_len: Option<NonZeroU32>,
+    max_body_len: u64,
+}
+
+impl Default for Config {
+    /// The sound default: 4-byte big-endian unsigned prefix, header frames,
+    /// body key `"file_size"`, header limit = buffer capacity, no body limit.
+    fn default() -> Self {
+        Self::network()
+    }
+}
+
+impl Config {
+    /// The default profile (see [`Default`]), usable in `const` context.
+    pub const fn network() -> Self {
+        Self {
+            prefix: Prefix::NETWORK,
+            kind: FrameKind::Header,
+            body_key: DEFAULT_BODY_KEY,
+            max_header_len: None,
+            max_body_len: u64::MAX,
+        }
+    }
+
+    /// The `python-struct` profile: byte for byte what the tutorial's Python
+    /// peers write and read — `struct.pack('i', len(header))` (4 bytes, little
+    /// endian, signed), then `json.dumps(header).encode()`, then the body, whose
+    /// length is the header's `"file_size"`.
+    pub const fn python_struct() -> Self {
+        Self {
+            prefix: Prefix::PYTHON_STRUCT_I,
+            ..Self::network()
+        }
+    }
+
+    /// A builder starting from the default profile.
+    pub const fn builder() -> ConfigBuilder {
+        Self::network().to_builder()
+    }
+
+    /// A builder starting from this configuration.
+    pub const fn to_builder(self) -> ConfigBuilder {
+        ConfigBuilder {
+            config: self,
+            max_header_len: None,
+        }
+    }
+
+    /// The length prefix format.
+    pub const fn prefix(&self) -> Prefix {
+        self.prefix
+    }
+
+    /// The frame kind.
+    pub const fn kind(&self) -> FrameKind {
+        self.kind
+    }
+
+    /// The top-level header key whose value is the body length.
+    pub const fn body_key(&self) -> &'static str {
+        self.body_key
+    }
+
+    /// The maximum header length, or `None` for "the capacity of the
+    /// decoder's or encoder's header buffer".
+    pub const fn max_header_len(&self) -> Option<usize> {
+        match self.max_header_len {
+            Some(max) => Some(max.get() as usize),
+            None => None,
+        }
+    }
+
+    /// The maximum body length (payload length for raw frames).
+    pub const fn max_body_len(&self) -> u64 {
+        self.max_body_len
+    }
+
+    /// The header limit in force for a buffer of `capacity` bytes.
+    ///
+    /// # Errors
+    /// [`ConfigError::HeaderLimitAboveCapacity`] if the configured limit
+    /// exceeds `capacity`; [`ConfigError::ZeroHeaderLimit`] if there is no
+    /// configured limit and `capacity` is 0.
+    pub(crate) const fn header_limit(&self, capacity: usize) -> Result<usize, ConfigError> {
+        match self.max_header_len() {
+            Some(max) if max > capacity => {
+                Err(ConfigError::HeaderLimitAboveCapacity { max, capacity })
+            }
+            Some(max) => Ok(max),
+            None if capacity == 0 => Err(ConfigError::ZeroHeaderLimit),
+            None => Ok(capacity),
+        }
+    }
+}
+
+/// Sets up a [`Config`]; [`build`](Self::build) checks it.
+#[derive(Debug, Clone, Copy)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ConfigBuilder {
+    config: Config,
+    max_header_len: Option<u32>,
+}
+
+impl ConfigBuilder {
+    /// The length prefix format (default [`Prefix::NETWORK`]). Decoding and encoding.
+    pub const fn prefix(mut self, prefix: Prefix) -> Self {
+        self.config.prefix = prefix;
+        self
+    }
+
+    /// The frame kind (default [`FrameKind::Header`]). Decoding and encoding.
+    pub const fn kind(mut self, kind: FrameKind) -> Self {
+        self.config.kind = kind;
+        self
+    }
+
+    /// The top-level header key that holds the body length (default
+    /// `"file_size"`). Header frames only; decoding and encoding. It must be
+    /// non-empty and need no JSON escape.
+    pub const fn body_key(mut self, key: &'static str) -> Self {
+        self.config.body_key = key;
+        self
+    }
+
+    /// The maximum header length in bytes (default: the capacity `N` of the
+    /// decoder's or encoder's buffer; it may not exceed it). Header frames
+    /// only; decoding and encoding. A `u32` keeps the decoder small; a header
+    /// buffer of 4 GiB would defeat the point anyway.
+    pub const fn max_header_len(mut self, max: u32) -> Self {
+        self.max_header_len = Some(max);
+        self
+    }
+
+    /// The maximum body length in bytes, payload length for raw frames
+    /// (default `u64::MAX`, no limit). Decoding and encoding.
+    pub const fn max_body_len(mut self, max: u64) -> Self {
+        self.config.max_body_len = max;
+        self
+    }
+
+    /// Checks the settings and returns the configuration.
+    ///
+    /// # Errors
+    /// [`ConfigError::EmptyBodyKey`], [`ConfigError::BodyKeyNeedsEscape`],
+    /// [`ConfigError::ZeroHeaderLimit`]. Whether the header limit fits a
+    /// buffer is checked by [`Decoder::new`](crate::Decoder::new) and
+    /// [`Encoder::new`](crate::Encoder::new), which know the capacity.
+    pub const fn build(self) -> Result<Config, ConfigError> {
+        let mut config = self.config;
+        if let Err(err) = check_body_key(config.body_key) {
+            return Err(err);
+        }
+        if let Some(max) = self.max_header_len {
+            match NonZeroU32::new(max) {
+                Some(max) => config.max_header_len = Some(max),
+                None => return Err(ConfigError::ZeroHeaderLimit),
+            }
+        }
+        Ok(config)
+    }
+}
+
+const fn check_body_key(key: &str) -> Result<(), ConfigError> {
+    let bytes = key.as_bytes();
+    if bytes.is_empty() {
+        return Err(ConfigError::EmptyBodyKey);
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'"' | b'\\' | 0x00..=0x1f) {
+            return Err(ConfigError::BodyKeyNeedsEscape);
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prefix::{Endian, Sign, Width};
+
+    #[test]
+    fn profiles_differ_only_in_the_prefix() {
+        let net = Config::default();
+        let py = Config::python_struct();
+        assert_eq!(
+            net.prefix(),
+            Prefix::new(Width::Four, Endian::Big, Sign::Unsigned)
+        );
+        assert_eq!(
+            py.prefix(),
+            Prefix::new(Width::Four, Endian::Little, Sign::Signed)
+        );
+        assert_eq!(py.to_builder().prefix(Prefix::NETWORK).build(), Ok(net));
+    }
+
+    #[test]
+    fn build_refuses_bad_body_keys() {
+        assert_eq!(
+            Config::builder().body_key("").build(),
+            Err(ConfigError::EmptyBodyKey)
+        );
+        for key in ["a\"b", "a\\b", "tab\there", "\u{1}"] {
+            assert_eq!(
+                Config::builder().body_key(key).build(),
+                Err(ConfigError::BodyKeyNeedsEscape),
+                "{key:?}"
+            );
+        }
+        assert!(Config::builder().body_key("总大小").build().is_ok());
+    }
+
+    #[test]
+    fn build_refuses_zero_header_limit() {
+        assert_eq!(
+            Config::builder().max_header_len(0).build(),
+            Err(ConfigError::ZeroHeaderLimit)
+        );
+    }
+
+    #[test]
+    fn header_limit_defaults_to_capacity_and_may_not_exceed_it() {
+        assert_eq!(Config::default().header_limit(256), Ok(256));
+        let config = Config::builder().max_header_len(100).build().unwrap();
+        assert_eq!(config.header_limit(256), Ok(100));
+        assert_eq!(
+            config.header_limit(64),
+            Err(ConfigError::HeaderLimitAboveCapacity {
+                max: 100,
+                capacity: 64
+            })
+        );
+        assert_eq!(
+            Config::default().header_limit(0),
+            Err(ConfigError::ZeroHeaderLimit)
+        );
+    }
+}

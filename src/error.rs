@@ -1,0 +1,506 @@
+//! Errors, one type per layer.
+//!
+//! | type            | raised by                                   |
+//! |-----------------|---------------------------------------------|
+//! | [`ConfigError`] | [`ConfigBuilder::build`](crate::ConfigBuilder::build), [`Decoder::new`](crate::Decoder::new), [`Encoder::new`](crate::Encoder::new) |
+//! | [`HeaderError`] | the JSON header check, shared by the decoder and the encoder |
+//! | [`DecodeError`] | [`Decoder`](crate::Decoder)                 |
+//! | [`EncodeError`] | [`Encoder`](crate::Encoder)                 |
+//! | [`Error`]       | any of the above, for code that uses `?` across layers |
+//!
+//! Every error is `Copy + Eq`, carries the numbers that explain it, and has a
+//! `Display` text that says what was wrong and where. None of them depends on a
+//! Cargo feature.
+//!
+//! ```
+//! use unstick::{Config, DecodeError, Decoder};
+//!
+//! let mut decoder = Decoder::<64>::new(Config::default())?;
+//! let mut input: &[u8] = &[0, 0, 1, 0]; // a header of 256 bytes: over the limit of 64
+//! let err = decoder.decode(&mut input).unwrap_err();
+//! assert_eq!(err, DecodeError::HeaderTooLong { len: 256, max: 64 });
+//! assert_eq!(err.to_string(), "header length 256 in the prefix exceeds the limit of 64 bytes");
+//! # Ok::<(), unstick::Error>(())
+//! ```
+
+use core::fmt;
+
+use crate::config::FrameKind;
+
+/// A configuration that cannot work, refused before any byte is seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The body key is the empty string.
+    EmptyBodyKey,
+    /// The body key contains `"`, `\` or a control character, which JSON
+    /// would have to escape; keys are matched as written, so this is refused.
+    BodyKeyNeedsEscape,
+    /// The maximum header length is zero: no header frame could ever be valid.
+    ZeroHeaderLimit,
+    /// The maximum header length is larger than the header buffer of the
+    /// decoder or encoder it was given to.
+    HeaderLimitAboveCapacity {
+        /// The configured maximum header length.
+        max: usize,
+        /// The buffer capacity `N` of the decoder or encoder.
+        capacity: usize,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::EmptyBodyKey => f.write_str("the body key is empty"),
+            Self::BodyKeyNeedsEscape => f.write_str(
+                "the body key contains a character JSON must escape (quote, backslash or control character)",
+            ),
+            Self::ZeroHeaderLimit => f.write_str("the maximum header length is zero"),
+            Self::HeaderLimitAboveCapacity { max, capacity } => write!(
+                f,
+                "the maximum header length {max} exceeds the header buffer capacity of {capacity} bytes"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for ConfigError {}
+
+/// The JSON type of a value, as named in [`HeaderError`] messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    /// `{...}`
+    Object,
+    /// `[...]`
+    Array,
+    /// `"..."`
+    String,
+    /// A number such as `12` or `1.5e3`.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// `null`.
+    Null,
+}
+
+impl JsonType {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Object => "an object",
+            Self::Array => "an array",
+            Self::String => "a string",
+            Self::Number => "a number",
+            Self::Bool => "a boolean",
+            Self::Null => "null",
+        }
+    }
+}
+
+impl fmt::Display for JsonType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A header that is not a valid frame header.
+///
+/// Offsets count bytes from the first byte of the JSON header (not of the
+/// frame).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderError {
+    /// The header is not UTF-8; the bytes before `valid_up_to` are.
+    NotUtf8 {
+        /// Length of the longest valid UTF-8 prefix.
+        valid_up_to: usize,
+    },
+    /// The header is not valid JSON (RFC 8259).
+    Syntax {
+        /// Offset of the offending byte.
+        offset: usize,
+        /// The offending byte, or `None` if the header ended too early.
+        found: Option<u8>,
+    },
+    /// Arrays and objects are nested deeper than the limit.
+    TooDeep {
+        /// Offset of the `[` or `{` that went one level too deep.
+        offset: usize,
+        /// The nesting limit ([`MAX_NESTING`](crate::MAX_NESTING)).
+        max: usize,
+    },
+    /// The header is valid JSON but its top-level value is not an object.
+    NotAnObject {
+        /// What the top-level value is instead.
+        found: JsonType,
+    },
+    /// The body key appears more than once in the top-level object.
+    DuplicateBodyKey {
+        /// Offset of the second occurrence of the key.
+        offset: usize,
+    },
+    /// The body length is a negative number.
+    BodyLenNegative {
+        /// Offset of the value.
+        offset: usize,
+    },
+    /// The body length has a fraction or an exponent (`5.0`, `1e3`).
+    BodyLenNotInteger {
+        /// Offset of the value.
+        offset: usize,
+    },
+    /// The body length does not fit in a `u64`.
+    BodyLenOverflow {
+        /// Offset of the value.
+        offset: usize,
+    },
+    /// The body length is not a number at all.
+    BodyLenWrongType {
+        /// Offset of the value.
+        offset: usize,
+        /// What it is instead.
+        found: JsonType,
+    },
+}
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::NotUtf8 { valid_up_to } => {
+                write!(
+                    f,
+                    "header is not UTF-8 (invalid byte at offset {valid_up_to})"
+                )
+            }
+            Self::Syntax {
+                offset,
+                found: Some(byte),
+            } => write!(
+                f,
+                "header is not valid JSON: unexpected byte 0x{byte:02x} at offset {offset}"
+            ),
+            Self::Syntax {
+                offset,
+                found: None,
+            } => {
+                write!(
+                    f,
+                    "header is not valid JSON: it ends too early, at offset {offset}"
+                )
+            }
+            Self::TooDeep { offset, max } => write!(
+                f,
+                "header nests arrays and objects deeper than {max} levels (at offset {offset})"
+            ),
+            Self::NotAnObject { found } => {
+                write!(f, "header is {found}, not a JSON object")
+            }
+            Self::DuplicateBodyKey { offset } => {
+                write!(f, "header repeats the body key (again at offset {offset})")
+            }
+            Self::BodyLenNegative { offset } => {
+                write!(f, "body length at header offset {offset} is negative")
+            }
+            Self::BodyLenNotInteger { offset } => write!(
+                f,
+                "body length at header offset {offset} is not an integer (it has a fraction or an exponent)"
+            ),
+            Self::BodyLenOverflow { offset } => {
+                write!(
+                    f,
+                    "body length at header offset {offset} does not fit in 64 bits"
+                )
+            }
+            Self::BodyLenWrongType { offset, found } => write!(
+                f,
+                "body length at header offset {offset} is {found}, not a non-negative integer"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for HeaderError {}
+
+/// Why the [`Decoder`](crate::Decoder) refused its input.
+///
+/// Every error poisons the decoder: each later call returns the same error
+/// until [`Decoder::reset`](crate::Decoder::reset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The prefix of a header frame says the header is 0 bytes long.
+    HeaderLenZero,
+    /// The prefix announces a header longer than the configured maximum.
+    HeaderTooLong {
+        /// The announced header length.
+        len: u64,
+        /// The limit in force.
+        max: usize,
+    },
+    /// A signed prefix holds a negative length.
+    NegativeLength {
+        /// The value of the prefix.
+        value: i64,
+    },
+    /// The header or the prefix of a raw frame announces a body longer than
+    /// the configured maximum.
+    BodyTooLong {
+        /// The announced body length.
+        len: u64,
+        /// The limit in force.
+        max: u64,
+    },
+    /// The header is not a valid frame header.
+    InvalidHeader(HeaderError),
+    /// The input ended inside a length prefix.
+    TruncatedPrefix {
+        /// How many prefix bytes were still missing.
+        missing: usize,
+    },
+    /// The input ended inside a header.
+    TruncatedHeader {
+        /// How many header bytes were still missing.
+        missing: usize,
+    },
+    /// The input ended inside a body.
+    TruncatedBody {
+        /// How many body bytes were still missing.
+        missing: u64,
+    },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::HeaderLenZero => {
+                f.write_str("header length 0 in the prefix: a header is never empty")
+            }
+            Self::HeaderTooLong { len, max } => write!(
+                f,
+                "header length {len} in the prefix exceeds the limit of {max} bytes"
+            ),
+            Self::NegativeLength { value } => {
+                write!(f, "length prefix holds the negative value {value}")
+            }
+            Self::BodyTooLong { len, max } => {
+                write!(f, "body length {len} exceeds the limit of {max} bytes")
+            }
+            Self::InvalidHeader(err) => err.fmt(f),
+            Self::TruncatedPrefix { missing } => {
+                write!(
+                    f,
+                    "input ended inside a length prefix, {missing} bytes short"
+                )
+            }
+            Self::TruncatedHeader { missing } => {
+                write!(f, "input ended inside a header, {missing} bytes short")
+            }
+            Self::TruncatedBody { missing } => {
+                write!(f, "input ended inside a body, {missing} bytes short")
+            }
+        }
+    }
+}
+
+impl core::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::InvalidHeader(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl From<HeaderError> for DecodeError {
+    fn from(err: HeaderError) -> Self {
+        Self::InvalidHeader(err)
+    }
+}
+
+/// Why the [`Encoder`](crate::Encoder) refused to write.
+///
+/// On every error the output buffer is untouched and the encoder's state is
+/// as it was before the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// The output buffer is too small for the prefix and header.
+    BufferTooSmall {
+        /// Bytes the call needs.
+        required: usize,
+        /// Bytes the buffer has.
+        available: usize,
+    },
+    /// The serialized header is longer than the configured maximum.
+    HeaderTooLong {
+        /// The limit in force.
+        max: usize,
+    },
+    /// The serialized header is not a valid frame header.
+    InvalidHeader(HeaderError),
+    /// A length does not fit in the configured prefix.
+    LengthOutOfRange {
+        /// The length to be written.
+        len: u64,
+        /// The largest length the prefix can hold.
+        max: u64,
+    },
+    /// The declared body length exceeds the configured maximum.
+    BodyTooLong {
+        /// The declared body length.
+        len: u64,
+        /// The limit in force.
+        max: u64,
+    },
+    /// A body chunk holds more bytes than the frame has left.
+    BodyOverrun {
+        /// Body bytes the frame still expects.
+        remaining: u64,
+        /// Length of the refused chunk.
+        chunk: usize,
+    },
+    /// The frame was closed before its whole body was written.
+    BodyUnderrun {
+        /// Body bytes still owed.
+        missing: u64,
+    },
+    /// A whole-frame call got a body whose length differs from the one the
+    /// header declares.
+    BodyLenMismatch {
+        /// The length the header declares.
+        declared: u64,
+        /// The length of the body given.
+        actual: u64,
+    },
+    /// A new frame was started while the current one still expects body bytes.
+    FrameInProgress {
+        /// Body bytes the current frame still expects.
+        remaining: u64,
+    },
+    /// Body bytes were given while no frame was open.
+    NoFrameInProgress,
+    /// The call writes a frame of the other kind than the configured one.
+    WrongKind {
+        /// The kind this encoder is configured for.
+        configured: FrameKind,
+    },
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::BufferTooSmall {
+                required,
+                available,
+            } => write!(
+                f,
+                "output buffer too small: {required} bytes required, {available} available"
+            ),
+            Self::HeaderTooLong { max } => {
+                write!(f, "serialized header exceeds the limit of {max} bytes")
+            }
+            Self::InvalidHeader(err) => err.fmt(f),
+            Self::LengthOutOfRange { len, max } => {
+                write!(f, "length {len} does not fit in the prefix (at most {max})")
+            }
+            Self::BodyTooLong { len, max } => {
+                write!(f, "body length {len} exceeds the limit of {max} bytes")
+            }
+            Self::BodyOverrun { remaining, chunk } => write!(
+                f,
+                "body chunk of {chunk} bytes overruns the frame, which expects only {remaining} more"
+            ),
+            Self::BodyUnderrun { missing } => {
+                write!(
+                    f,
+                    "frame closed {missing} body bytes short of its declared length"
+                )
+            }
+            Self::BodyLenMismatch { declared, actual } => write!(
+                f,
+                "header declares a body of {declared} bytes but {actual} were given"
+            ),
+            Self::FrameInProgress { remaining } => write!(
+                f,
+                "a new frame was started while the current one still expects {remaining} body bytes"
+            ),
+            Self::NoFrameInProgress => f.write_str("body bytes given while no frame is open"),
+            Self::WrongKind { configured } => {
+                write!(f, "this encoder is configured for {configured}")
+            }
+        }
+    }
+}
+
+impl core::error::Error for EncodeError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::InvalidHeader(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl From<HeaderError> for EncodeError {
+    fn from(err: HeaderError) -> Self {
+        Self::InvalidHeader(err)
+    }
+}
+
+/// Any error of this crate, so that code mixing layers can use `?`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Error {
+    /// See [`ConfigError`].
+    Config(ConfigError),
+    /// See [`DecodeError`].
+    Decode(DecodeError),
+    /// See [`EncodeError`].
+    Encode(EncodeError),
+    /// A typed header parse failed (see [`Header::parse`](crate::Header::parse)).
+    Parse(serde_json_core::de::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Config(err) => write!(f, "invalid configuration: {err}"),
+            Self::Decode(err) => write!(f, "decode error: {err}"),
+            Self::Encode(err) => write!(f, "encode error: {err}"),
+            Self::Parse(err) => write!(f, "header does not match the expected type: {err}"),
+        }
+    }
+}
+
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Config(err) => Some(err),
+            Self::Decode(err) => Some(err),
+            Self::Encode(err) => Some(err),
+            Self::Parse(_) => None,
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(err: ConfigError) -> Self {
+        Self::Config(err)
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(err: DecodeError) -> Self {
+        Self::Decode(err)
+    }
+}
+
+impl From<EncodeError> for Error {
+    fn from(err: EncodeError) -> Self {
+        Self::Encode(err)
+    }
+}
+
+impl From<serde_json_core::de::Error> for Error {
+    fn from(err: serde_json_core::de::Error) -> Self {
+        Self::Parse(err)
+    }
+}

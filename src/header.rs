@@ -1,0 +1,617 @@
+//! The header check: is this a JSON object, and what body length does it declare?
+//!
+//! Both the decoder (on every header it receives) and the encoder (on every
+//! header it serializes) run the same single pass over the header bytes. It
+//! validates the whole header as JSON (RFC 8259) without recursion and without
+//! allocating, and reads the body key of the top-level object:
+//!
+//! - The header must be UTF-8, and its top-level value an object.
+//! - Top-level keys are compared with the body key *after* unescaping, so
+//!   `"file\u005fsize"` is the body key too: a peer cannot smuggle a second
+//!   body length past the duplicate check by spelling the key differently.
+//! - The body key may appear at most once. Absent, the body length is 0.
+//! - Its value must be a JSON integer with no sign, fraction or exponent, at
+//!   most `u64::MAX`: `0`, `10000000`. Not `-1`, `5.0`, `1e3`, `"5"`, `true`, `null`.
+//! - Arrays and objects nest at most [`MAX_NESTING`] levels deep, the
+//!   top-level object included.
+//! - Other keys and values are validated, not interpreted; duplicate *other*
+//!   keys are allowed (they are the typed parse's business).
+//!
+//! ```
+//! use unstick::{Config, Decoder, Event, HeaderError, DecodeError};
+//!
+//! let mut decoder = Decoder::<64>::new(Config::default())?;
+//! let frame = b"\x00\x00\x00\x1d{\"file_size\":1,\"file_size\":2}";
+//! let err = decoder.decode(&mut &frame[..]).unwrap_err();
+//! assert_eq!(err, DecodeError::InvalidHeader(HeaderError::DuplicateBodyKey { offset: 15 }));
+//! # Ok::<(), unstick::Error>(())
+//! ```
+
+use crate::error::{HeaderError, JsonType};
+
+/// How deep arrays and objects may nest in a header, the top-level object
+/// counting as level 1.
+pub const MAX_NESTING: usize = 128;
+
+/// Checks `json` as a frame header and returns it as text with the body
+/// length it declares under `key`.
+pub(crate) fn check<'a>(json: &'a [u8], key: &str) -> Result<(&'a str, u64), HeaderError> {
+    let text = core::str::from_utf8(json).map_err(|err| HeaderError::NotUtf8 {
+        valid_up_to: err.valid_up_to(),
+    })?;
+    let body_len = Scanner {
+        bytes: json,
+        pos: 0,
+        key: key.as_bytes(),
+    }
+    .header()?;
+    Ok((text, body_len))
+}
+
+/// The JSON type a value starting with `byte` would have.
+fn type_of(byte: u8) -> Option<JsonType> {
+    Some(match byte {
+        b'{' => JsonType::Object,
+        b'[' => JsonType::Array,
+        b'"' => JsonType::String,
+        b'-' | b'0'..=b'9' => JsonType::Number,
+        b't' | b'f' => JsonType::Bool,
+        b'n' => JsonType::Null,
+        _ => return None,
+    })
+}
+
+/// The shape of a number literal, as far as the body length cares.
+struct Number {
+    negative: bool,
+    integer: bool,
+    digits_end: usize,
+}
+
+/// The open arrays and objects around the current position, one bit each
+/// (1 = object), innermost in the lowest bit.
+struct Nesting {
+    bits: u128,
+    open: usize,
+    outer: usize,
+}
+
+impl Nesting {
+    fn push(&mut self, object: bool, offset: usize) -> Result<(), HeaderError> {
+        if self.outer + self.open >= MAX_NESTING {
+            return Err(HeaderError::TooDeep {
+                offset,
+                max: MAX_NESTING,
+            });
+        }
+        self.bits = (self.bits << 1) | u128::from(object);
+        self.open += 1;
+        Ok(())
+    }
+
+    fn pop(&mut self) {
+        self.bits >>= 1;
+        self.open -= 1;
+    }
+
+    /// Whether the innermost open container is an object; `None` if none is open.
+    fn innermost_is_object(&self) -> Option<bool> {
+        (self.open > 0).then_some(self.bits & 1 == 1)
+    }
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    key: &'a [u8],
+}
+
+impl Scanner<'_> {
+    fn header(&mut self) -> Result<u64, HeaderError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b'{') => self.pos += 1,
+            Some(byte) => {
+                return Err(match type_of(byte) {
+                    Some(found) => HeaderError::NotAnObject { found },
+                    None => self.unexpected(),
+                });
+            }
+            None => return Err(self.unexpected()),
+        }
+        let body_len = self.top_level_members()?;
+        self.skip_ws();
+        match self.peek() {
+            None => Ok(body_len),
+            Some(_) => Err(self.unexpected()),
+        }
+    }
+
+    /// The members of the top-level object, after its `{`, through its `}`.
+    fn top_level_members(&mut self) -> Result<u64, HeaderError> {
+        self.skip_ws();
+        if self.eat(b'}') {
+            return Ok(0);
+        }
+        let mut body_len = None;
+        loop {
+            self.skip_ws();
+            let key_offset = self.pos;
+            let is_body_key = self.string(Some(self.key))?;
+            self.colon()?;
+            if !is_body_key {
+                self.value(1)?;
+            } else if body_len.is_some() {
+                return Err(HeaderError::DuplicateBodyKey { offset: key_offset });
+            } else {
+                body_len = Some(self.body_len()?);
+            }
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(body_len.unwrap_or(0));
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    fn body_len(&mut self) -> Result<u64, HeaderError> {
+        let offset = self.pos;
+        let byte = self.peek().ok_or_else(|| self.unexpected())?;
+        match type_of(byte) {
+            Some(JsonType::Number) => {}
+            Some(found) => return Err(HeaderError::BodyLenWrongType { offset, found }),
+            None => return Err(self.unexpected()),
+        }
+        let number = self.number()?;
+        if number.negative {
+            return Err(HeaderError::BodyLenNegative { offset });
+        }
+        if !number.integer {
+            return Err(HeaderError::BodyLenNotInteger { offset });
+        }
+        self.bytes[offset..number.digits_end]
+            .iter()
+            .try_fold(0u64, |acc, &digit| {
+                acc.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+            })
+            .ok_or(HeaderError::BodyLenOverflow { offset })
+    }
+
+    /// Validates one value of any type that sits at nesting level `outer`.
+    fn value(&mut self, outer: usize) -> Result<(), HeaderError> {
+        let mut nesting = Nesting {
+            bits: 0,
+            open: 0,
+            outer,
+        };
+        loop {
+            self.skip_ws();
+            let offset = self.pos;
+            match self.peek() {
+                Some(b'{') => {
+                    self.pos += 1;
+                    nesting.push(true, offset)?;
+                    self.skip_ws();
+                    if self.eat(b'}') {
+                        nesting.pop();
+                    } else {
+                        self.member_key()?;
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.pos += 1;
+                    nesting.push(false, offset)?;
+                    self.skip_ws();
+                    if self.eat(b']') {
+                        nesting.pop();
+                    } else {
+                        continue;
+                    }
+                }
+                Some(b'"') => {
+                    self.string(None)?;
+                }
+                Some(b'-' | b'0'..=b'9') => {
+                    self.number()?;
+                }
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                _ => return Err(self.unexpected()),
+            }
+            if self.close_containers(&mut nesting)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// After a complete value: consumes closing brackets, and the `,` (plus
+    /// the next member's key) that leads to the next value. Returns `true`
+    /// once no container is open any more.
+    fn close_containers(&mut self, nesting: &mut Nesting) -> Result<bool, HeaderError> {
+        while let Some(in_object) = nesting.innermost_is_object() {
+            self.skip_ws();
+            match (self.peek(), in_object) {
+                (Some(b','), true) => {
+                    self.pos += 1;
+                    self.skip_ws();
+                    self.member_key()?;
+                    return Ok(false);
+                }
+                (Some(b','), false) => {
+                    self.pos += 1;
+                    return Ok(false);
+                }
+                (Some(b'}'), true) | (Some(b']'), false) => {
+                    self.pos += 1;
+                    nesting.pop();
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+        Ok(true)
+    }
+
+    fn member_key(&mut self) -> Result<(), HeaderError> {
+        self.string(None)?;
+        self.colon()
+    }
+
+    fn colon(&mut self) -> Result<(), HeaderError> {
+        self.skip_ws();
+        self.expect(b':')?;
+        self.skip_ws();
+        Ok(())
+    }
+
+    /// A string literal. With `compare`, returns whether its unescaped value
+    /// equals those bytes.
+    fn string(&mut self, compare: Option<&[u8]>) -> Result<bool, HeaderError> {
+        self.expect(b'"')?;
+        let mut rest = compare;
+        loop {
+            let run_start = self.pos;
+            while self
+                .peek()
+                .is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20)
+            {
+                self.pos += 1;
+            }
+            rest = rest.and_then(|r| r.strip_prefix(&self.bytes[run_start..self.pos]));
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(rest.is_some_and(<[u8]>::is_empty));
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let mut utf8 = [0u8; 4];
+                    rest = match self.escape()? {
+                        Some(ch) => {
+                            rest.and_then(|r| r.strip_prefix(ch.encode_utf8(&mut utf8).as_bytes()))
+                        }
+                        None => None,
+                    };
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+    }
+
+    /// The escape after a backslash. `None` for a lone surrogate, which is
+    /// valid JSON but no character.
+    fn escape(&mut self) -> Result<Option<char>, HeaderError> {
+        let ch = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                return self.unicode_escape();
+            }
+            _ => return Err(self.unexpected()),
+        };
+        self.pos += 1;
+        Ok(Some(ch))
+    }
+
+    /// The four hex digits after `\u`, and a low surrogate's `\uXXXX` after a
+    /// high one.
+    fn unicode_escape(&mut self) -> Result<Option<char>, HeaderError> {
+        let unit = self.hex4()?;
+        if !(0xd800..0xdc00).contains(&unit) {
+            return Ok(char::from_u32(unit));
+        }
+        let low = self.bytes.get(self.pos..self.pos + 6).and_then(|next| {
+            let digits = next.strip_prefix(b"\\u")?;
+            parse_hex4(digits).filter(|low| (0xdc00..0xe000).contains(low))
+        });
+        Ok(low.and_then(|low| {
+            self.pos += 6;
+            char::from_u32(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00))
+        }))
+    }
+
+    fn hex4(&mut self) -> Result<u32, HeaderError> {
+        let mut unit = 0;
+        for _ in 0..4 {
+            let digit = self.peek().and_then(|b| char::from(b).to_digit(16));
+            unit = (unit << 4) | digit.ok_or_else(|| self.unexpected())?;
+            self.pos += 1;
+        }
+        Ok(unit)
+    }
+
+    fn number(&mut self) -> Result<Number, HeaderError> {
+        let negative = self.eat(b'-');
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.unexpected()),
+        }
+        let digits_end = self.pos;
+        let mut integer = true;
+        if self.eat(b'.') {
+            integer = false;
+            self.one_or_more_digits()?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            integer = false;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            self.one_or_more_digits()?;
+        }
+        Ok(Number {
+            negative,
+            integer,
+            digits_end,
+        })
+    }
+
+    fn one_or_more_digits(&mut self) -> Result<(), HeaderError> {
+        if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            return Err(self.unexpected());
+        }
+        self.digits();
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), HeaderError> {
+        for &expected in word {
+            self.expect(expected)?;
+        }
+        Ok(())
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), HeaderError> {
+        if self.eat(byte) {
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn unexpected(&self) -> HeaderError {
+        HeaderError::Syntax {
+            offset: self.pos,
+            found: self.peek(),
+        }
+    }
+}
+
+fn parse_hex4(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0, |unit, &b| {
+        Some((unit << 4) | char::from(b).to_digit(16)?)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_len(json: &str) -> Result<u64, HeaderError> {
+        check(json.as_bytes(), "file_size").map(|(_, len)| len)
+    }
+
+    fn syntax(offset: usize, found: Option<u8>) -> Result<u64, HeaderError> {
+        Err(HeaderError::Syntax { offset, found })
+    }
+
+    #[test]
+    fn reads_the_body_key_of_the_top_level_object() {
+        assert_eq!(
+            body_len(r#"{"file_name": "a.txt", "file_size": 10000000}"#),
+            Ok(10_000_000)
+        );
+        assert_eq!(body_len(r#"{"file_size":0}"#), Ok(0));
+        assert_eq!(
+            body_len(r#" { "file_size" : 18446744073709551615 } "#),
+            Ok(u64::MAX)
+        );
+    }
+
+    #[test]
+    fn absent_body_key_means_an_empty_body() {
+        assert_eq!(body_len(r#"{}"#), Ok(0));
+        assert_eq!(
+            body_len(r#"{"cmd": "dir", "nested": {"file_size": 9}}"#),
+            Ok(0)
+        );
+    }
+
+    #[test]
+    fn escaped_spelling_of_the_body_key_is_the_body_key() {
+        assert_eq!(body_len(r#"{"file\u005fsize": 7}"#), Ok(7));
+        assert_eq!(
+            body_len(r#"{"file_size": 1, "file\u005fsize": 2}"#),
+            Err(HeaderError::DuplicateBodyKey { offset: 17 })
+        );
+    }
+
+    #[test]
+    fn non_ascii_keys_compare_after_unescaping() {
+        let (_, len) = check(br#"{"\u603b\u5927\u5c0f": 3}"#, "总大小").unwrap();
+        assert_eq!(len, 3);
+        let (_, len) = check("{\"总大小\": 4}".as_bytes(), "总大小").unwrap();
+        assert_eq!(len, 4);
+        let (_, len) = check(br#"{"\ud83d\ude00": 5}"#, "😀").unwrap();
+        assert_eq!(len, 5);
+    }
+
+    #[test]
+    fn near_misses_of_the_key_are_other_keys() {
+        assert_eq!(
+            body_len(r#"{"file_siz": 1, "file_sizes": 2, "File_size": 3}"#),
+            Ok(0)
+        );
+        assert_eq!(body_len(r#"{"\ud800": 1, "file_size\u0000": 2}"#), Ok(0));
+    }
+
+    #[test]
+    fn body_len_must_be_a_non_negative_integer() {
+        let wrong = |offset, found| Err(HeaderError::BodyLenWrongType { offset, found });
+        assert_eq!(
+            body_len(r#"{"file_size":-5}"#),
+            Err(HeaderError::BodyLenNegative { offset: 13 })
+        );
+        assert_eq!(
+            body_len(r#"{"file_size":-0}"#),
+            Err(HeaderError::BodyLenNegative { offset: 13 })
+        );
+        assert_eq!(
+            body_len(r#"{"file_size":5.0}"#),
+            Err(HeaderError::BodyLenNotInteger { offset: 13 })
+        );
+        assert_eq!(
+            body_len(r#"{"file_size":1e3}"#),
+            Err(HeaderError::BodyLenNotInteger { offset: 13 })
+        );
+        assert_eq!(
+            body_len(r#"{"file_size":18446744073709551616}"#),
+            Err(HeaderError::BodyLenOverflow { offset: 13 })
+        );
+        assert_eq!(
+            body_len(r#"{"file_size":"5"}"#),
+            wrong(13, JsonType::String)
+        );
+        assert_eq!(body_len(r#"{"file_size":true}"#), wrong(13, JsonType::Bool));
+        assert_eq!(body_len(r#"{"file_size":null}"#), wrong(13, JsonType::Null));
+        assert_eq!(body_len(r#"{"file_size":[1]}"#), wrong(13, JsonType::Array));
+        assert_eq!(body_len(r#"{"file_size":{}}"#), wrong(13, JsonType::Object));
+    }
+
+    #[test]
+    fn top_level_must_be_an_object() {
+        let not = |found| Err(HeaderError::NotAnObject { found });
+        assert_eq!(body_len("[1,2]"), not(JsonType::Array));
+        assert_eq!(body_len("\"hello\""), not(JsonType::String));
+        assert_eq!(body_len("42"), not(JsonType::Number));
+        assert_eq!(body_len("null"), not(JsonType::Null));
+        assert_eq!(body_len("   "), syntax(3, None));
+        assert_eq!(body_len("hello"), syntax(0, Some(b'h')));
+    }
+
+    #[test]
+    fn invalid_json_is_refused_where_it_goes_wrong() {
+        assert_eq!(body_len(r#"{"a":1,}"#), syntax(7, Some(b'}')));
+        assert_eq!(body_len(r#"{"a":1} x"#), syntax(8, Some(b'x')));
+        assert_eq!(body_len(r#"{"a":01}"#), syntax(6, Some(b'1')));
+        assert_eq!(body_len(r#"{"a":[1,]}"#), syntax(8, Some(b']')));
+        assert_eq!(body_len(r#"{"a":[1}"#), syntax(7, Some(b'}')));
+        assert_eq!(body_len(r#"{"a":tru}"#), syntax(8, Some(b'}')));
+        assert_eq!(body_len(r#"{"a":"\x"}"#), syntax(7, Some(b'x')));
+        assert_eq!(body_len(r#"{"a":"\u12g4"}"#), syntax(10, Some(b'g')));
+        assert_eq!(body_len("{\"a\":\"tab\there\"}"), syntax(9, Some(b'\t')));
+        assert_eq!(body_len(r#"{"a":NaN}"#), syntax(5, Some(b'N')));
+        assert_eq!(body_len(r#"{"a" 1}"#), syntax(5, Some(b'1')));
+        assert_eq!(body_len(r#"{"a":1"#), syntax(6, None));
+        assert_eq!(body_len(r#"{"a":"#), syntax(5, None));
+        assert_eq!(body_len(r#"{"a":1.}"#), syntax(7, Some(b'}')));
+        assert_eq!(body_len(r#"{a:1}"#), syntax(1, Some(b'a')));
+    }
+
+    #[test]
+    fn other_values_are_validated_not_interpreted() {
+        let json = r#"{"s":"\"\\\/\b\f\n\r\t\u00e9","n":[-0.5e+3,0,1E2],"t":true,"f":false,"z":null,"o":{"a":{"b":[]}},"file_size":2}"#;
+        assert_eq!(body_len(json), Ok(2));
+    }
+
+    #[test]
+    fn non_utf8_is_refused_with_its_offset() {
+        assert_eq!(
+            check(b"{\"a\":\"\xff\"}", "file_size"),
+            Err(HeaderError::NotUtf8 { valid_up_to: 6 })
+        );
+    }
+
+    #[test]
+    fn nesting_is_limited_without_recursion() {
+        let mut ok = [b'['; 2 * MAX_NESTING + 8];
+        let inner = MAX_NESTING - 1;
+        let json_ok = build_nested(&mut ok, inner);
+        assert_eq!(body_len(json_ok), Ok(0));
+        let mut deep = [b'['; 2 * MAX_NESTING + 8];
+        let json_deep = build_nested(&mut deep, inner + 1);
+        assert_eq!(
+            body_len(json_deep),
+            Err(HeaderError::TooDeep {
+                offset: 5 + inner,
+                max: MAX_NESTING
+            })
+        );
+    }
+
+    fn build_nested(buf: &mut [u8], arrays: usize) -> &str {
+        let mut len = 0;
+        for &b in br#"{"a":"# {
+            buf[len] = b;
+            len += 1;
+        }
+        for _ in 0..arrays {
+            buf[len] = b'[';
+            len += 1;
+        }
+        for _ in 0..arrays {
+            buf[len] = b']';
+            len += 1;
+        }
+        buf[len] = b'}';
+        core::str::from_utf8(&buf[..=len]).unwrap()
+    }
+}
