@@ -195,12 +195,21 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "std")]
+extern crate std;
+
 mod config;
 mod decoder;
 mod encoder;
 mod error;
 mod event;
 mod header;
+#[cfg(any(
+    feature = "std",
+    feature = "embedded-io-0_7",
+    feature = "embedded-io-async-0_7"
+))]
+pub mod io;
 mod prefix;
 
 pub use config::{Config, ConfigBuilder, DEFAULT_BODY_KEY, FrameKind};

@@ -1,0 +1,7 @@
+//! Adapters that drive the sans-IO core over real transports, one module per
+//! transport family, each behind its own Cargo feature.
+//!
+//! Every adapter is a thin loop around the same [`Decoder`](crate::Decoder)
+//! and [`Encoder`](crate::Encoder): it moves bytes between the transport and
+//! the core and adds no protocol logic of its own, so every transport
+//! produces the same events and errors for the same bytes.

@@ -1,0 +1,558 @@
+//! Shared test support: the conformance vectors and the event collector
+//! that every transport's tests run through.
+//!
+//! A [`Vector`] is input bytes plus what a correct decoder makes of them,
+//! with body chunks merged: a transport passes a vector when feeding the
+//! input through it — whole, a byte at a time, or in the scenario's reads —
+//! yields exactly `expected` and then `error` (`None`: a clean end).
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use unstick::{
+    Config, DecodeError, Endian, Event, FrameKind, HeaderError, JsonType, Prefix, Sign, Width,
+};
+
+/// A decoded event with body chunks merged, comparable across transports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// A header: its JSON text and declared body length.
+    Header { json: String, body_len: u64 },
+    /// The start of a raw frame.
+    RawStart { len: u64 },
+    /// All body bytes of one frame (absent when the body is empty).
+    Body(Vec<u8>),
+    /// The end of a frame.
+    FrameEnd,
+}
+
+/// Collects events into [`Seen`]s, merging consecutive body chunks.
+#[derive(Debug, Default)]
+pub struct Collector {
+    pub seen: Vec<Seen>,
+}
+
+impl Collector {
+    pub fn push(&mut self, event: Event<'_, '_>) {
+        match event {
+            Event::Header(header) => self.seen.push(Seen::Header {
+                json: header.json().to_owned(),
+                body_len: header.body_len(),
+            }),
+            Event::RawStart { len } => self.seen.push(Seen::RawStart { len }),
+            Event::Body { chunk, .. } => self.body(chunk),
+            Event::FrameEnd => self.seen.push(Seen::FrameEnd),
+        }
+    }
+
+    /// Appends body bytes, merging with a preceding body.
+    pub fn body(&mut self, chunk: &[u8]) {
+        assert!(!chunk.is_empty(), "a body chunk is never empty");
+        match self.seen.last_mut() {
+            Some(Seen::Body(bytes)) => bytes.extend_from_slice(chunk),
+            _ => self.seen.push(Seen::Body(chunk.to_vec())),
+        }
+    }
+}
+
+/// One conformance case.
+#[derive(Debug, Clone)]
+pub struct Vector {
+    pub name: &'static str,
+    pub config: Config,
+    pub input: Vec<u8>,
+    /// The read sizes of the scenario this vector comes from; empty when the
+    /// scenario is "everything in one read". Runners also try other splits.
+    pub reads: Vec<usize>,
+    pub expected: Vec<Seen>,
+    /// The error after `expected`, from `decode` or from `finish` at the end
+    /// of input; `None` for a clean end between frames.
+    pub error: Option<DecodeError>,
+}
+
+/// The header-frame decoder capacity every runner uses for the vectors.
+pub const CAPACITY: usize = 256;
+
+/// Feeds `pieces` one after the other through the core decoder, then
+/// `finish`; returns what it saw and the error, if any.
+pub fn decode_pieces<'a>(
+    config: Config,
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+) -> (Vec<Seen>, Option<DecodeError>) {
+    let mut decoder = unstick::Decoder::<CAPACITY>::new(config).expect("vector configs are valid");
+    let mut collector = Collector::default();
+    for piece in pieces {
+        if let Err(err) = decoder.feed(piece, |event| collector.push(event)) {
+            return (collector.seen, Some(err));
+        }
+    }
+    (collector.seen, decoder.finish().err())
+}
+
+/// The input cut into the scenario's reads (the rest in one last read).
+pub fn scenario_reads(vector: &Vector) -> Vec<&[u8]> {
+    let mut rest = &vector.input[..];
+    let mut pieces = Vec::new();
+    for &size in &vector.reads {
+        let (piece, tail) = rest.split_at(size.min(rest.len()));
+        pieces.push(piece);
+        rest = tail;
+    }
+    pieces.push(rest);
+    pieces
+}
+
+/// A header frame built by hand: prefix, JSON, body.
+pub fn header_frame(prefix: Prefix, json: &str, body: &[u8]) -> Vec<u8> {
+    let mut frame = prefix_bytes(prefix, json.len() as u64);
+    frame.extend_from_slice(json.as_bytes());
+    frame.extend_from_slice(body);
+    frame
+}
+
+/// A raw frame built by hand: prefix, payload.
+pub fn raw_frame(prefix: Prefix, payload: &[u8]) -> Vec<u8> {
+    let mut frame = prefix_bytes(prefix, payload.len() as u64);
+    frame.extend_from_slice(payload);
+    frame
+}
+
+/// The prefix bytes for `value`, written without the crate's encoder.
+pub fn prefix_bytes(prefix: Prefix, value: u64) -> Vec<u8> {
+    let width = prefix.width().bytes();
+    match prefix.endian() {
+        Endian::Big => value.to_be_bytes()[8 - width..].to_vec(),
+        Endian::Little => value.to_le_bytes()[..width].to_vec(),
+    }
+}
+
+/// What `struct.pack('i', len(h)) + h + body` writes, `h` being JSON text.
+pub fn python_frame(json: &str, body: &[u8]) -> Vec<u8> {
+    let mut frame = (json.len() as i32).to_le_bytes().to_vec();
+    frame.extend_from_slice(json.as_bytes());
+    frame.extend_from_slice(body);
+    frame
+}
+
+pub fn header(json: &str, body_len: u64) -> Seen {
+    Seen::Header {
+        json: json.to_owned(),
+        body_len,
+    }
+}
+
+/// `header`, then the body (if any), then the frame end.
+pub fn header_events(json: &str, body: &[u8]) -> Vec<Seen> {
+    let mut seen = vec![header(json, body.len() as u64)];
+    if !body.is_empty() {
+        seen.push(Seen::Body(body.to_vec()));
+    }
+    seen.push(Seen::FrameEnd);
+    seen
+}
+
+/// `RawStart`, then the payload (if any), then the frame end.
+pub fn raw_events(payload: &[u8]) -> Vec<Seen> {
+    let mut seen = vec![Seen::RawStart {
+        len: payload.len() as u64,
+    }];
+    if !payload.is_empty() {
+        seen.push(Seen::Body(payload.to_vec()));
+    }
+    seen.push(Seen::FrameEnd);
+    seen
+}
+
+fn raw_config(prefix: Prefix) -> Config {
+    Config::builder()
+        .prefix(prefix)
+        .kind(FrameKind::Raw)
+        .build()
+        .expect("valid")
+}
+
+fn ok(name: &'static str, config: Config, input: Vec<u8>, expected: Vec<Seen>) -> Vector {
+    Vector {
+        name,
+        config,
+        input,
+        reads: Vec::new(),
+        expected,
+        error: None,
+    }
+}
+
+fn bad(
+    name: &'static str,
+    config: Config,
+    input: Vec<u8>,
+    expected: Vec<Seen>,
+    error: DecodeError,
+) -> Vector {
+    Vector {
+        name,
+        config,
+        input,
+        reads: Vec::new(),
+        expected,
+        error: Some(error),
+    }
+}
+
+const HELLO: &str = r#"{"file_size":5}"#;
+const PY_UPLOAD: &str = r#"{"file_name": "a.txt", "file_size": 3}"#;
+
+/// Every well-formed vector: the tutorial's scenarios and every prefix format.
+pub fn good_vectors() -> Vec<Vector> {
+    let net = Config::default();
+    let py = Config::python_struct();
+    let mut v = Vec::new();
+
+    let hello = header_frame(Prefix::NETWORK, HELLO, b"hello");
+    v.push(ok(
+        "three_hello_frames_in_one_read",
+        net,
+        hello.repeat(3),
+        [
+            header_events(HELLO, b"hello"),
+            header_events(HELLO, b"hello"),
+            header_events(HELLO, b"hello"),
+        ]
+        .concat(),
+    ));
+
+    let mut split = ok(
+        "header_arrives_as_2_then_20_bytes",
+        net,
+        hello.clone(),
+        header_events(HELLO, b"hello"),
+    );
+    split.reads = vec![2, 20];
+    v.push(split);
+
+    let ls = r#"{"cmd":"ls"}"#;
+    let mut glued = header_frame(Prefix::NETWORK, ls, b"");
+    glued.extend_from_slice(&hello);
+    let mut seen = header_events(ls, b"");
+    seen.extend(header_events(HELLO, b"hello"));
+    v.push(ok("header_only_frame_glued_to_the_next", net, glued, seen));
+
+    let big: Vec<u8> = (0..10_000_000u32).map(|i| (i % 251) as u8).collect();
+    let big_json = r#"{"file_name":"big.bin","file_size":10000000}"#;
+    let mut input = header_frame(Prefix::NETWORK, big_json, &big);
+    input.extend_from_slice(&hello);
+    let mut seen = header_events(big_json, &big);
+    seen.extend(header_events(HELLO, b"hello"));
+    v.push(ok(
+        "ten_mb_body_then_the_next_frame_in_one_slice",
+        net,
+        input,
+        seen,
+    ));
+
+    v.push(ok(
+        "python_struct_pack_i_and_json_dumps",
+        py,
+        python_frame(PY_UPLOAD, b"abc"),
+        header_events(PY_UPLOAD, b"abc"),
+    ));
+
+    let escaped = r#"{"file_name": "\u7535\u5f71.mp4", "file_size": 4}"#;
+    v.push(ok(
+        "python_json_dumps_escapes_non_ascii_names",
+        py,
+        python_frame(escaped, b"film"),
+        header_events(escaped, b"film"),
+    ));
+
+    let utf8 = "{\"file_name\": \"电影.mp4\", \"file_size\": 2}";
+    v.push(ok(
+        "python_ensure_ascii_false_sends_raw_utf8",
+        py,
+        python_frame(utf8, b"ok"),
+        header_events(utf8, b"ok"),
+    ));
+
+    let zero = r#"{"file_name": "empty.txt", "file_size": 0}"#;
+    v.push(ok(
+        "explicit_zero_body",
+        py,
+        python_frame(zero, b""),
+        header_events(zero, b""),
+    ));
+
+    let raw = raw_config(Prefix::PYTHON_STRUCT_I);
+    let mut input = raw_frame(Prefix::PYTHON_STRUCT_I, b"dir\r\n");
+    input.extend(raw_frame(Prefix::PYTHON_STRUCT_I, b""));
+    input.extend(raw_frame(Prefix::PYTHON_STRUCT_I, b"total 0\n"));
+    let mut seen = raw_events(b"dir\r\n");
+    seen.extend(raw_events(b""));
+    seen.extend(raw_events(b"total 0\n"));
+    v.push(ok("raw_command_output_frames", raw, input, seen));
+
+    v.push(ok(
+        "empty_input_is_a_clean_end",
+        net,
+        Vec::new(),
+        Vec::new(),
+    ));
+
+    for (name, width, endian, sign) in [
+        (
+            "prefix_1_byte_unsigned",
+            Width::One,
+            Endian::Big,
+            Sign::Unsigned,
+        ),
+        (
+            "prefix_1_byte_signed",
+            Width::One,
+            Endian::Little,
+            Sign::Signed,
+        ),
+        (
+            "prefix_2_bytes_big_endian",
+            Width::Two,
+            Endian::Big,
+            Sign::Unsigned,
+        ),
+        (
+            "prefix_2_bytes_little_endian_signed",
+            Width::Two,
+            Endian::Little,
+            Sign::Signed,
+        ),
+        (
+            "prefix_8_bytes_big_endian_signed",
+            Width::Eight,
+            Endian::Big,
+            Sign::Signed,
+        ),
+        (
+            "prefix_8_bytes_little_endian",
+            Width::Eight,
+            Endian::Little,
+            Sign::Unsigned,
+        ),
+    ] {
+        let prefix = Prefix::new(width, endian, sign);
+        let config = Config::builder().prefix(prefix).build().expect("valid");
+        let mut input = header_frame(prefix, PY_UPLOAD, b"xyz");
+        input.extend(header_frame(prefix, HELLO, b"hello"));
+        let mut seen = header_events(PY_UPLOAD, b"xyz");
+        seen.extend(header_events(HELLO, b"hello"));
+        v.push(ok(name, config, input, seen));
+    }
+    v
+}
+
+/// Every hostile or broken input, one per error variant (and one per way a
+/// body length can be wrong), each after a good frame that must still be
+/// delivered.
+pub fn bad_vectors() -> Vec<Vector> {
+    let net = Config::default();
+    let py = Config::python_struct();
+    let good = header_frame(Prefix::NETWORK, HELLO, b"hello");
+    let before = header_events(HELLO, b"hello");
+    let after_good = |tail: &[u8]| [good.as_slice(), tail].concat();
+    let invalid = |err: HeaderError| DecodeError::InvalidHeader(err);
+    let mut v = Vec::new();
+
+    v.push(bad(
+        "header_length_zero",
+        net,
+        after_good(&[0, 0, 0, 0]),
+        before.clone(),
+        DecodeError::HeaderLenZero,
+    ));
+    v.push(bad(
+        "header_longer_than_the_buffer",
+        net,
+        after_good(&[0, 0, 1, 1]),
+        before.clone(),
+        DecodeError::HeaderTooLong {
+            len: 257,
+            max: CAPACITY,
+        },
+    ));
+    let limited = Config::builder().max_header_len(10).build().expect("valid");
+    v.push(bad(
+        "header_longer_than_the_configured_limit",
+        limited,
+        header_frame(Prefix::NETWORK, HELLO, b"hello"),
+        Vec::new(),
+        DecodeError::HeaderTooLong { len: 15, max: 10 },
+    ));
+    v.push(bad(
+        "hostile_4_gib_header_length",
+        net,
+        after_good(&[0xff; 4]),
+        before.clone(),
+        DecodeError::HeaderTooLong {
+            len: u32::MAX as u64,
+            max: CAPACITY,
+        },
+    ));
+    v.push(bad(
+        "negative_python_prefix",
+        py,
+        (-1i32).to_le_bytes().to_vec(),
+        Vec::new(),
+        DecodeError::NegativeLength { value: -1 },
+    ));
+    let small_bodies = Config::builder().max_body_len(4).build().expect("valid");
+    v.push(bad(
+        "body_longer_than_the_limit",
+        small_bodies,
+        good.clone(),
+        Vec::new(),
+        DecodeError::BodyTooLong { len: 5, max: 4 },
+    ));
+    let small_raw = raw_config(Prefix::NETWORK)
+        .to_builder()
+        .max_body_len(2)
+        .build()
+        .expect("valid");
+    v.push(bad(
+        "raw_payload_longer_than_the_limit",
+        small_raw,
+        raw_frame(Prefix::NETWORK, b"abc"),
+        Vec::new(),
+        DecodeError::BodyTooLong { len: 3, max: 2 },
+    ));
+    let mut not_utf8 = prefix_bytes(Prefix::NETWORK, 9);
+    not_utf8.extend_from_slice(b"{\"a\":\"\xff\"}");
+    v.push(bad(
+        "header_not_utf8",
+        net,
+        after_good(&not_utf8),
+        before.clone(),
+        invalid(HeaderError::NotUtf8 { valid_up_to: 6 }),
+    ));
+    for (name, json, err) in [
+        (
+            "header_not_json",
+            "hello",
+            HeaderError::Syntax {
+                offset: 0,
+                found: Some(b'h'),
+            },
+        ),
+        (
+            "header_trailing_comma",
+            r#"{"a":1,}"#,
+            HeaderError::Syntax {
+                offset: 7,
+                found: Some(b'}'),
+            },
+        ),
+        (
+            "header_not_an_object",
+            "[1,2]",
+            HeaderError::NotAnObject {
+                found: JsonType::Array,
+            },
+        ),
+        (
+            "body_len_negative",
+            r#"{"file_size":-5}"#,
+            HeaderError::BodyLenNegative { offset: 13 },
+        ),
+        (
+            "body_len_float",
+            r#"{"file_size":5.0}"#,
+            HeaderError::BodyLenNotInteger { offset: 13 },
+        ),
+        (
+            "body_len_string",
+            r#"{"file_size":"5"}"#,
+            HeaderError::BodyLenWrongType {
+                offset: 13,
+                found: JsonType::String,
+            },
+        ),
+        (
+            "body_len_bool",
+            r#"{"file_size":true}"#,
+            HeaderError::BodyLenWrongType {
+                offset: 13,
+                found: JsonType::Bool,
+            },
+        ),
+        (
+            "body_len_null",
+            r#"{"file_size":null}"#,
+            HeaderError::BodyLenWrongType {
+                offset: 13,
+                found: JsonType::Null,
+            },
+        ),
+        (
+            "body_len_beyond_u64",
+            r#"{"file_size":18446744073709551616}"#,
+            HeaderError::BodyLenOverflow { offset: 13 },
+        ),
+        (
+            "duplicate_body_key",
+            r#"{"file_size":1,"file_size":99}"#,
+            HeaderError::DuplicateBodyKey { offset: 15 },
+        ),
+        (
+            "duplicate_body_key_spelled_with_an_escape",
+            r#"{"file_size":1,"file\u005fsize":99}"#,
+            HeaderError::DuplicateBodyKey { offset: 15 },
+        ),
+    ] {
+        let frame = header_frame(Prefix::NETWORK, json, b"");
+        v.push(bad(
+            name,
+            net,
+            after_good(&frame),
+            before.clone(),
+            invalid(err),
+        ));
+    }
+    let deep = format!(r#"{{"a":{}"#, "[".repeat(unstick::MAX_NESTING));
+    v.push(bad(
+        "header_nested_too_deep",
+        net,
+        header_frame(Prefix::NETWORK, &deep, b""),
+        Vec::new(),
+        invalid(HeaderError::TooDeep {
+            offset: 5 + unstick::MAX_NESTING - 1,
+            max: unstick::MAX_NESTING,
+        }),
+    ));
+    v.push(bad(
+        "input_ends_inside_a_prefix",
+        net,
+        after_good(&[0, 0]),
+        before.clone(),
+        DecodeError::TruncatedPrefix { missing: 2 },
+    ));
+    let frame = header_frame(Prefix::NETWORK, HELLO, b"hello");
+    v.push(bad(
+        "input_ends_inside_a_header",
+        net,
+        after_good(&frame[..10]),
+        before.clone(),
+        DecodeError::TruncatedHeader { missing: 9 },
+    ));
+    let mut seen = before.clone();
+    seen.push(header(HELLO, 5));
+    seen.push(Seen::Body(b"he".to_vec()));
+    v.push(bad(
+        "input_ends_inside_a_body",
+        net,
+        after_good(&frame[..frame.len() - 3]),
+        seen,
+        DecodeError::TruncatedBody { missing: 3 },
+    ));
+    v
+}
+
+/// All vectors, good then bad.
+pub fn vectors() -> Vec<Vector> {
+    let mut all = good_vectors();
+    all.extend(bad_vectors());
+    all
+}
