@@ -5,7 +5,9 @@
 //! validates the whole header as JSON (RFC 8259) without recursion and without
 //! allocating, and reads the body key of the top-level object:
 //!
-//! - The header must be UTF-8, and its top-level value an object.
+//! - The header must be UTF-8 and valid JSON, and its top-level value an
+//!   object (a valid non-object is [`HeaderError::NotAnObject`], anything
+//!   else a syntax error).
 //! - Top-level keys are compared with the body key *after* unescaping, so
 //!   `"file\u005fsize"` is the body key too: a peer cannot smuggle a second
 //!   body length past the duplicate check by spelling the key differently.
@@ -109,20 +111,24 @@ struct Scanner<'a> {
 impl Scanner<'_> {
     fn header(&mut self) -> Result<u64, HeaderError> {
         self.skip_ws();
-        match self.peek() {
-            Some(b'{') => self.pos += 1,
-            Some(byte) => {
-                return Err(match type_of(byte) {
-                    Some(found) => HeaderError::NotAnObject { found },
-                    None => self.unexpected(),
-                });
-            }
-            None => return Err(self.unexpected()),
+        let first = self.peek().ok_or_else(|| self.unexpected())?;
+        if first != b'{' {
+            let found = type_of(first).ok_or_else(|| self.unexpected())?;
+            self.value(0)?;
+            self.end()?;
+            return Err(HeaderError::NotAnObject { found });
         }
+        self.pos += 1;
         let body_len = self.top_level_members()?;
+        self.end()?;
+        Ok(body_len)
+    }
+
+    /// Nothing but white space may follow the top-level value.
+    fn end(&mut self) -> Result<(), HeaderError> {
         self.skip_ws();
         match self.peek() {
-            None => Ok(body_len),
+            None => Ok(()),
             Some(_) => Err(self.unexpected()),
         }
     }
@@ -545,6 +551,9 @@ mod tests {
         assert_eq!(body_len("null"), not(JsonType::Null));
         assert_eq!(body_len("   "), syntax(3, None));
         assert_eq!(body_len("hello"), syntax(0, Some(b'h')));
+        assert_eq!(body_len("file_size=5"), syntax(1, Some(b'i')));
+        assert_eq!(body_len("[1,2"), syntax(4, None));
+        assert_eq!(body_len("1 2"), syntax(2, Some(b'2')));
     }
 
     #[test]
