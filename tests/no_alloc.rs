@@ -1,0 +1,107 @@
+//! Decoding and encoding a realistic stream makes zero heap allocations.
+//!
+//! A counting global allocator counts only on the thread that asked for it,
+//! so the test harness's own allocations on other threads do not leak in.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use serde::{Deserialize, Serialize};
+use unstick::{Config, Decoder, Encoder, Event};
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: defers to the system allocator; only bumps a thread-local counter.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.with(Cell::get) {
+            ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        }
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `f` and returns how many allocations it made on this thread.
+fn allocations_in(f: impl FnOnce()) -> usize {
+    ALLOCATIONS.with(|n| n.set(0));
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.with(Cell::get)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Upload<'a> {
+    file_name: &'a str,
+    file_size: u64,
+}
+
+#[derive(Deserialize)]
+struct OwnedUpload {
+    file_name: heapless::String<64>,
+    file_size: u64,
+}
+
+const FRAMES: usize = 200;
+
+#[test]
+fn decoding_and_encoding_a_stream_allocates_nothing() {
+    let names: Vec<String> = (0..FRAMES).map(|i| format!("\u{7535}\u{5f71}-{i}.mp4")).collect();
+    let body = vec![0x5a_u8; 64 * 1024];
+    let mut wire = vec![0u8; FRAMES * (body.len() + 128)];
+    let mut scratch = [0u8; 64];
+    let mut wire_len = 0;
+    let mut decoded_bytes = 0u64;
+    let mut headers = 0usize;
+
+    let count = allocations_in(|| {
+        let mut encoder = Encoder::<128>::new(Config::python_struct()).unwrap();
+        for (i, name) in names.iter().enumerate() {
+            let body = &body[..i * 300];
+            let header = Upload { file_name: name, file_size: body.len() as u64 };
+            wire_len += encoder.frame(&header, body, &mut wire[wire_len..]).unwrap();
+        }
+        let mut decoder = Decoder::<128>::new(Config::python_struct()).unwrap();
+        for read in wire[..wire_len].chunks(1460) {
+            let mut input = read;
+            while let Some(event) = decoder.decode(&mut input).unwrap() {
+                match event {
+                    Event::Header(header) => {
+                        let borrowed: Upload = header.parse().unwrap();
+                        let owned: OwnedUpload = header.parse_unescaped(&mut scratch).unwrap();
+                        assert_eq!(borrowed.file_size, owned.file_size);
+                        assert!(owned.file_name.ends_with(".mp4"));
+                        headers += 1;
+                    }
+                    Event::Body { chunk, .. } => decoded_bytes += chunk.len() as u64,
+                    Event::RawStart { .. } | Event::FrameEnd => {}
+                }
+            }
+        }
+        decoder.finish().unwrap();
+    });
+
+    assert_eq!(headers, FRAMES);
+    assert_eq!(decoded_bytes, (0..FRAMES as u64).map(|i| i * 300).sum::<u64>());
+    assert_eq!(count, 0, "allocations while encoding and decoding");
+}
+
+#[test]
+fn the_counter_does_count() {
+    let count = allocations_in(|| drop(vec![1u8; 10]));
+    assert_eq!(count, 1);
+}
