@@ -198,19 +198,19 @@
 #[cfg(feature = "std")]
 extern crate std;
 
-mod config;
-mod decoder;
-mod encoder;
-mod error;
-mod event;
-mod header;
+pub mod config;
+pub mod decoder;
+pub mod encoder;
+pub mod error;
+pub mod event;
+pub mod header;
 #[cfg(any(
     feature = "std",
     feature = "embedded-io-0_7",
     feature = "embedded-io-async-0_7"
 ))]
 pub mod io;
-mod prefix;
+pub mod prefix;
 
 pub use config::{Config, ConfigBuilder, DEFAULT_BODY_KEY, FrameKind};
 pub use decoder::Decoder;
