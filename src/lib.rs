@@ -220,3 +220,8 @@ pub use event::{Event, Header};
 pub use header::MAX_NESTING;
 pub use prefix::{Endian, Prefix, Sign, Width};
 pub use serde_json_core;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
