@@ -21,11 +21,17 @@ fn main() -> Result<(), unstick::Error> {
     println!("The problem: three send(\"hello\") calls, unframed");
     let unframed = b"hellohellohello";
     show_naive("one read gets everything", &[unframed]);
-    show_naive("a short read cuts a message", &[&unframed[..7], &unframed[7..]]);
+    show_naive(
+        "a short read cuts a message",
+        &[&unframed[..7], &unframed[7..]],
+    );
 
     println!("\nThe cure: each message framed as prefix | JSON header | body");
     let wire = encode_three_hellos()?;
-    println!("  on the wire: {} bytes for 15 bytes of payload", wire.len());
+    println!(
+        "  on the wire: {} bytes for 15 bytes of payload",
+        wire.len()
+    );
     decode_and_show("one read gets all three frames", &[&wire])?;
     let cut = [&wire[..2], &wire[2..22], &wire[22..31], &wire[31..]];
     decode_and_show("reads of 2, 20, 9 and the rest", &cut)?;
@@ -48,7 +54,10 @@ fn encode_three_hellos() -> Result<Vec<u8>, unstick::Error> {
     let mut out = [0u8; 64];
     for i in 1..=3 {
         let name = format!("hello-{i}.txt");
-        let header = Message { file_name: &name, file_size: 5 };
+        let header = Message {
+            file_name: &name,
+            file_size: 5,
+        };
         let n = encoder.frame(&header, b"hello", &mut out)?;
         wire.extend_from_slice(&out[..n]);
     }

@@ -60,7 +60,9 @@ const FRAMES: usize = 200;
 
 #[test]
 fn decoding_and_encoding_a_stream_allocates_nothing() {
-    let names: Vec<String> = (0..FRAMES).map(|i| format!("\u{7535}\u{5f71}-{i}.mp4")).collect();
+    let names: Vec<String> = (0..FRAMES)
+        .map(|i| format!("\u{7535}\u{5f71}-{i}.mp4"))
+        .collect();
     let body = vec![0x5a_u8; 64 * 1024];
     let mut wire = vec![0u8; FRAMES * (body.len() + 128)];
     let mut scratch = [0u8; 64];
@@ -72,7 +74,10 @@ fn decoding_and_encoding_a_stream_allocates_nothing() {
         let mut encoder = Encoder::<128>::new(Config::python_struct()).unwrap();
         for (i, name) in names.iter().enumerate() {
             let body = &body[..i * 300];
-            let header = Upload { file_name: name, file_size: body.len() as u64 };
+            let header = Upload {
+                file_name: name,
+                file_size: body.len() as u64,
+            };
             wire_len += encoder.frame(&header, body, &mut wire[wire_len..]).unwrap();
         }
         let mut decoder = Decoder::<128>::new(Config::python_struct()).unwrap();
@@ -96,7 +101,10 @@ fn decoding_and_encoding_a_stream_allocates_nothing() {
     });
 
     assert_eq!(headers, FRAMES);
-    assert_eq!(decoded_bytes, (0..FRAMES as u64).map(|i| i * 300).sum::<u64>());
+    assert_eq!(
+        decoded_bytes,
+        (0..FRAMES as u64).map(|i| i * 300).sum::<u64>()
+    );
     assert_eq!(count, 0, "allocations while encoding and decoding");
 }
 
