@@ -5,3 +5,7 @@
 //! and [`Encoder`](crate::Encoder): it moves bytes between the transport and
 //! the core and adds no protocol logic of its own, so every transport
 //! produces the same events and errors for the same bytes.
+
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub mod std_io;
