@@ -43,6 +43,7 @@ pub const DEFAULT_BODY_KEY: &str = "file_size";
 
 /// What follows the length prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum FrameKind {
     /// `prefix | JSON header | body`: the prefix gives the header length and
     /// the header's body key gives the body length (the tutorial's file upload).
@@ -64,6 +65,7 @@ impl fmt::Display for FrameKind {
 /// A validated wire configuration. Build one with [`Config::builder`] or
 /// start from a profile: [`Config::default`] or [`Config::python_struct`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Config {
     prefix: Prefix,
     kind: FrameKind,
@@ -165,6 +167,7 @@ impl Config {
 
 /// Sets up a [`Config`]; [`build`](Self::build) checks it.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ConfigBuilder {
     config: Config,

@@ -29,6 +29,7 @@ use crate::config::FrameKind;
 
 /// A configuration that cannot work, refused before any byte is seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The body key is the empty string.
@@ -68,6 +69,7 @@ impl core::error::Error for ConfigError {}
 
 /// The JSON type of a value, as named in [`HeaderError`] messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum JsonType {
     /// `{...}`
     Object,
@@ -107,6 +109,7 @@ impl fmt::Display for JsonType {
 /// Offsets count bytes from the first byte of the JSON header (not of the
 /// frame).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum HeaderError {
     /// The header is not UTF-8; the bytes before `valid_up_to` are.
@@ -225,6 +228,7 @@ impl core::error::Error for HeaderError {}
 /// Every error poisons the decoder: each later call returns the same error
 /// until [`Decoder::reset`](crate::Decoder::reset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum DecodeError {
     /// The prefix of a header frame says the header is 0 bytes long.
@@ -321,6 +325,7 @@ impl From<HeaderError> for DecodeError {
 /// On every error the output buffer is untouched and the encoder's state is
 /// as it was before the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum EncodeError {
     /// The output buffer is too small for the prefix and header.
@@ -448,6 +453,7 @@ impl From<HeaderError> for EncodeError {
 
 /// Any error of this crate, so that code mixing layers can use `?`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Error {
     /// See [`ConfigError`].
     Config(ConfigError),

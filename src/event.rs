@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 /// One step of a decoded stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[must_use = "an event carries bytes that are consumed from the input"]
 pub enum Event<'d, 'i> {
     /// A complete, checked header; its body follows.
@@ -75,6 +76,7 @@ pub enum Event<'d, 'i> {
 /// # Ok::<(), unstick::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Header<'d> {
     json: &'d str,
     body_len: u64,

@@ -21,6 +21,7 @@ use crate::error::EncodeError;
 
 /// How many bytes the length prefix takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Width {
     /// 1 byte (`struct` format `B` / `b`).
     One,
@@ -50,6 +51,7 @@ impl Width {
 
 /// Byte order of the length prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Endian {
     /// Most significant byte first (network byte order, `struct` format `!`).
     Big,
@@ -59,6 +61,7 @@ pub enum Endian {
 
 /// Whether the length prefix is read as a signed integer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Sign {
     /// Two's complement; values with the top bit set are negative and refused.
     Signed,
@@ -68,6 +71,7 @@ pub enum Sign {
 
 /// The format of the length prefix: width, byte order and signedness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Prefix {
     width: Width,
     endian: Endian,

@@ -9,3 +9,19 @@
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod std_io;
+
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod tokio_io;
+
+#[cfg(feature = "tokio-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio-util")))]
+pub mod codec;
+
+#[cfg(feature = "embedded-io-0_7")]
+#[cfg_attr(docsrs, doc(cfg(feature = "embedded-io-0_7")))]
+pub mod embedded;
+
+#[cfg(feature = "embedded-io-async-0_7")]
+#[cfg_attr(docsrs, doc(cfg(feature = "embedded-io-async-0_7")))]
+pub mod embedded_async;
