@@ -44,10 +44,10 @@ impl Read for Scripted {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let call = self.reads;
         self.reads += 1;
-        if let Some((at, kind)) = self.fail_at {
-            if call == at {
-                return Err(io::Error::new(kind, "scripted failure"));
-            }
+        if let Some((at, kind)) = self.fail_at
+            && call == at
+        {
+            return Err(io::Error::new(kind, "scripted failure"));
         }
         let size = self.sizes[call % self.sizes.len()];
         let len = size.min(buf.len()).min(self.data.len() - self.pos);

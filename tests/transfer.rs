@@ -1,0 +1,742 @@
+//! Process-level tests of `examples/transfer` and of the Python peers in
+//! `examples/python/`: Rust→Rust, Python→Rust, Rust→Python, the tutorial's
+//! own client and server, hostile file names, a truncated upload, 32
+//! concurrent senders, the demo and the bench. Everything runs on
+//! `127.0.0.1` with port 0; the receivers print the real port.
+//!
+//! # How the example binary is found
+//! Cargo offers `CARGO_BIN_EXE_*` for binaries, not for examples. The first
+//! test that needs it runs `$CARGO build --example transfer` with the
+//! features this test binary was built with and `--release` if it was built
+//! without debug assertions, and takes the executable's path from cargo's
+//! `compiler-artifact` JSON message. Under `cargo test` the example is
+//! already built, so this is a no-op that costs a fraction of a second;
+//! with a clean target dir or a custom `CARGO_TARGET_DIR` it builds it
+//! there. Cargo does not hold its build lock while tests run, so the nested
+//! call does not wait for the outer one.
+//!
+//! # Sizes
+//! Kept small for CI; raise them with environment variables:
+//! `TRANSFER_TEST_LARGE` (bytes of the large files, default 4 MiB),
+//! `TRANSFER_TEST_SMALL` (number of small files in the demo, default 100),
+//! `TRANSFER_TEST_CONCURRENT` (bytes per file of the 32 concurrent
+//! senders, default 64 KiB).
+//!
+//! The Python tests need `python3` (3.8 or later, standard library only).
+
+#![cfg(feature = "std")]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Output, Stdio};
+use std::sync::OnceLock;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+use unstick::Prefix;
+
+/// How long any child may take before the test fails.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+fn env_size(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+fn large_size() -> usize {
+    env_size("TRANSFER_TEST_LARGE", 4 << 20)
+}
+
+/// The features this test binary was built with, for the nested build.
+fn features() -> String {
+    [
+        ("std", cfg!(feature = "std")),
+        ("tokio", cfg!(feature = "tokio")),
+        ("tokio-util", cfg!(feature = "tokio-util")),
+        ("embedded-io-0_7", cfg!(feature = "embedded-io-0_7")),
+        (
+            "embedded-io-async-0_7",
+            cfg!(feature = "embedded-io-async-0_7"),
+        ),
+        ("defmt", cfg!(feature = "defmt")),
+    ]
+    .iter()
+    .filter(|(_, on)| *on)
+    .map(|(name, _)| *name)
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+/// The `transfer` example's executable, built once per test binary.
+fn transfer_exe() -> &'static Path {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut command = Command::new(cargo);
+        command
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["build", "--example", "transfer", "--message-format=json"])
+            .args(["--features", &features()]);
+        if !cfg!(debug_assertions) {
+            command.arg("--release");
+        }
+        let output = command.output().expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "building the example failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|message| message["reason"] == "compiler-artifact")
+            .filter(|message| message["target"]["name"] == "transfer")
+            .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+            .expect("cargo reports the example's executable")
+    })
+}
+
+fn python_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python")
+}
+
+fn python(script: &Path) -> Command {
+    let mut command = Command::new("python3");
+    command.arg("-B").arg(script);
+    command
+}
+
+/// A running receiver: its address, output directory, and its output so far.
+struct Receiver {
+    child: Child,
+    addr: String,
+    out: PathBuf,
+    _dir: TempDir,
+    stdout: JoinHandle<String>,
+    stderr: JoinHandle<String>,
+}
+
+/// How a receiver exited, what it printed, and the files it left.
+#[derive(Debug)]
+struct Finished {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+    /// The output directory (kept until this is dropped) and its files.
+    out: PathBuf,
+    files: BTreeMap<String, Vec<u8>>,
+    _dir: TempDir,
+}
+
+impl Receiver {
+    /// Starts `command` with `--out DIR` appended, reads `listening on ADDR`.
+    fn start(mut command: Command) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        command
+            .arg("--out")
+            .arg(&out)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("receiver starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        let addr = first
+            .trim_end()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line {first:?}"))
+            .to_owned();
+        assert!(
+            addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
+            "{addr}"
+        );
+        let stderr = child.stderr.take().unwrap();
+        Self {
+            child,
+            addr,
+            out,
+            _dir: dir,
+            stdout: drain(stdout),
+            stderr: drain_err(stderr),
+        }
+    }
+
+    fn rust(wire: &str, extra: &[&str]) -> Self {
+        let mut command = Command::new(transfer_exe());
+        command
+            .args(["recv", "--listen", "127.0.0.1:0", "--wire", wire])
+            .args(extra);
+        Self::start(command)
+    }
+
+    fn python(extra: &[&str]) -> Self {
+        let mut command = python(&python_dir().join("receiver.py"));
+        command.args(["--listen", "127.0.0.1:0"]).args(extra);
+        Self::start(command)
+    }
+
+    /// Waits for a `--once` receiver to exit.
+    fn finish(mut self) -> Finished {
+        let status = wait(&mut self.child);
+        Finished {
+            status,
+            stdout: self.stdout.join().unwrap(),
+            stderr: self.stderr.join().unwrap(),
+            files: read_dir(&self.out),
+            out: self.out,
+            _dir: self._dir,
+        }
+    }
+
+    /// Stops a receiver that serves forever.
+    fn stop(mut self) -> Finished {
+        self.child.kill().unwrap();
+        self.finish()
+    }
+}
+
+fn drain(mut stdout: BufReader<ChildStdout>) -> JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        stdout.read_to_string(&mut text).unwrap();
+        text
+    })
+}
+
+fn drain_err(mut stderr: ChildStderr) -> JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        stderr.read_to_string(&mut text).unwrap();
+        text
+    })
+}
+
+fn wait(child: &mut Child) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > DEADLINE {
+            child.kill().unwrap();
+            panic!("a child process ran past the deadline");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Runs `command` to completion (with the deadline) and returns its output.
+fn run(mut command: Command) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let stdout = drain(BufReader::new(child.stdout.take().unwrap()));
+    let stderr = drain_err(child.stderr.take().unwrap());
+    let status = wait(&mut child);
+    Output {
+        status,
+        stdout: stdout.join().unwrap().into_bytes(),
+        stderr: stderr.join().unwrap().into_bytes(),
+    }
+}
+
+fn assert_success(output: &Output, what: &str) {
+    assert!(
+        output.status.success(),
+        "{what} failed: {}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn rust_send(addr: &str, wire: &str, files: &[PathBuf]) -> Output {
+    let mut command = Command::new(transfer_exe());
+    command
+        .args(["send", "--to", addr, "--wire", wire])
+        .args(files);
+    run(command)
+}
+
+/// Every file in `dir`, by name (none if it does not exist).
+fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return BTreeMap::new();
+    };
+    entries
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&path).unwrap())
+        })
+        .collect()
+}
+
+/// Pseudo-random bytes, different for every seed.
+fn content(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+/// Writes `files` into a fresh directory; returns it and the paths.
+fn source_files(files: &[(&str, Vec<u8>)]) -> (TempDir, Vec<PathBuf>) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = files
+        .iter()
+        .map(|(name, body)| {
+            let path = dir.path().join(name);
+            fs::write(&path, body).unwrap();
+            path
+        })
+        .collect();
+    (dir, paths)
+}
+
+fn expected(files: &[(&str, Vec<u8>)]) -> BTreeMap<String, Vec<u8>> {
+    files
+        .iter()
+        .map(|(name, body)| ((*name).to_owned(), body.clone()))
+        .collect()
+}
+
+/// A mix of sizes and names: empty, tiny, non-ASCII, large.
+fn sample_files() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("empty.txt", Vec::new()),
+        ("a.txt", b"hello".to_vec()),
+        ("电影.mp4", content(1, 70_000)),
+        ("large.bin", content(2, large_size())),
+    ]
+}
+
+#[test]
+fn rust_sender_to_rust_receiver_every_file_intact() {
+    let files = sample_files();
+    let (_src, paths) = source_files(&files);
+    let receiver = Receiver::rust("default", &["--once"]);
+    let sent = rust_send(&receiver.addr, "default", &paths);
+    assert_success(&sent, "send");
+    let finished = receiver.finish();
+    assert!(finished.status.success(), "{finished:?}");
+    assert!(finished.files == expected(&files), "files differ");
+    assert_eq!(finished.stdout.matches("received ").count(), files.len());
+}
+
+#[test]
+fn python_sender_to_rust_receiver() {
+    let files = sample_files();
+    let (_src, paths) = source_files(&files);
+    let receiver = Receiver::rust("python-struct", &["--once"]);
+    let mut sender = python(&python_dir().join("sender.py"));
+    sender.args(["--to", &receiver.addr]).args(&paths);
+    assert_success(&run(sender), "sender.py");
+    let finished = receiver.finish();
+    assert!(finished.status.success(), "{finished:?}");
+    assert!(finished.files == expected(&files), "files differ");
+}
+
+#[test]
+fn rust_sender_to_python_receiver() {
+    let files = sample_files();
+    let (_src, paths) = source_files(&files);
+    let receiver = Receiver::python(&["--once"]);
+    assert_success(&rust_send(&receiver.addr, "python-struct", &paths), "send");
+    let finished = receiver.finish();
+    assert!(finished.status.success(), "{finished:?}");
+    assert!(finished.files == expected(&files), "files differ");
+}
+
+/// The tutorial's upload client, as it is written there (with `send`, not
+/// `sendall`, and native `struct.pack('i', ...)`), plus a port argument.
+const TUTORIAL_CLIENT: &str = r#"
+import json, os, socket, struct, sys
+host, port = sys.argv[1].rsplit(':', 1)
+sk = socket.socket()
+sk.connect((host, int(port)))
+file_path = sys.argv[2]
+dic = {'file_name': os.path.basename(file_path), 'file_size': os.path.getsize(file_path)}
+b_dic = json.dumps(dic).encode('utf-8')
+sk.send(struct.pack('i', len(b_dic)))
+sk.send(b_dic)
+file_size = dic['file_size']
+with open(file_path, 'rb') as f:
+    while file_size:
+        content = f.read(1024)
+        sk.send(content)
+        file_size -= len(content)
+sk.close()
+"#;
+
+/// The tutorial's upload server, as it is written there (one connection,
+/// one file, saved in the working directory under the name it was sent),
+/// plus the line that says which port it got.
+const TUTORIAL_SERVER: &str = r#"
+import json, socket, struct
+sk = socket.socket()
+sk.bind(('127.0.0.1', 0))
+sk.listen()
+print('listening on %s:%d' % sk.getsockname(), flush=True)
+conn, addr = sk.accept()
+b_len = conn.recv(4)
+len_dic = struct.unpack('i', b_len)[0]
+str_dic = conn.recv(len_dic).decode('utf-8')
+dic = json.loads(str_dic)
+with open(dic['file_name'], 'wb') as f:
+    while dic['file_size']:
+        content = conn.recv(1024)
+        f.write(content)
+        dic['file_size'] -= len(content)
+conn.close()
+sk.close()
+"#;
+
+#[test]
+fn tutorial_client_to_rust_receiver() {
+    let files = [("电影.mp4", content(3, 100_000))];
+    let (_src, paths) = source_files(&files);
+    let receiver = Receiver::rust("python-struct", &["--once"]);
+    let mut client = Command::new("python3");
+    client
+        .args(["-B", "-c", TUTORIAL_CLIENT, &receiver.addr])
+        .arg(&paths[0]);
+    assert_success(&run(client), "the tutorial's client");
+    let finished = receiver.finish();
+    assert!(finished.status.success(), "{finished:?}");
+    assert!(finished.files == expected(&files), "files differ");
+}
+
+#[test]
+fn rust_sender_to_tutorial_server() {
+    let files = [("report.pdf", content(4, 100_000))];
+    let (_src, paths) = source_files(&files);
+    let cwd = tempfile::tempdir().unwrap();
+    let mut command = Command::new("python3");
+    command
+        .args(["-B", "-c", TUTORIAL_SERVER])
+        .current_dir(cwd.path());
+    let receiver = Receiver::start_without_out(command);
+    assert_success(&rust_send(&receiver.addr, "python-struct", &paths), "send");
+    let finished = receiver.finish();
+    assert!(finished.status.success(), "{finished:?}");
+    assert!(read_dir(cwd.path()) == expected(&files), "files differ");
+}
+
+impl Receiver {
+    /// As [`start`](Self::start) for a peer that takes no `--out`.
+    fn start_without_out(mut command: Command) -> Self {
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().expect("peer starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        let addr = first
+            .trim_end()
+            .trim_start_matches("listening on ")
+            .to_owned();
+        let stderr = child.stderr.take().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        Self {
+            child,
+            addr,
+            out: dir.path().to_owned(),
+            _dir: dir,
+            stdout: drain(stdout),
+            stderr: drain_err(stderr),
+        }
+    }
+}
+
+/// Writes hand-made frames to `addr` in one go and closes the connection.
+fn send_raw_frames(addr: &str, frames: &[Vec<u8>]) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    // the receiver may refuse and go on, or stop reading: both are fine here
+    let _ = stream.write_all(&frames.concat());
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.read_to_end(&mut Vec::new());
+}
+
+fn upload_frame(name_json: &str, body: &[u8]) -> Vec<u8> {
+    let json = format!(r#"{{"file_name":{name_json},"file_size":{}}}"#, body.len());
+    common::header_frame(Prefix::NETWORK, &json, body)
+}
+
+#[test]
+fn hostile_names_are_refused_and_other_files_survive() {
+    let root = tempfile::tempdir().unwrap();
+    let absolute = root.path().join("absolute.txt");
+    let long = format!("\"{}\"", "x".repeat(300));
+    let hostile: Vec<String> = [
+        r#""../escaped.txt""#,
+        r#""..""#,
+        r#"".""#,
+        r#""""#,
+        r#""C:\\x.txt""#,
+        r#""a\\b.txt""#,
+        r#""sub/dir.txt""#,
+        r#""a\u0000b.txt""#,
+        r#""a\nb.txt""#,
+        r#""\u001b[31mred.txt""#,
+        r#""\u002e\u002e""#,
+        r#""a:stream.txt""#,
+        "5",
+        "null",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .chain([format!("{:?}", absolute.display().to_string()), long])
+    .collect();
+    let mut frames = Vec::new();
+    let mut good = Vec::new();
+    for (i, name) in hostile.iter().enumerate() {
+        frames.push(upload_frame(name, b"evil"));
+        let body = content(i as u64, 100 + i);
+        let good_name = format!("good-{i}.txt");
+        frames.push(upload_frame(&format!("\"{good_name}\""), &body));
+        good.push((good_name, body));
+    }
+    let receiver = Receiver::rust("default", &["--once"]);
+    send_raw_frames(&receiver.addr, &frames);
+    let finished = receiver.finish();
+    assert_eq!(finished.status.code(), Some(1), "{finished:?}");
+    let good: BTreeMap<String, Vec<u8>> = good.into_iter().collect();
+    assert!(finished.files == good, "kept: {:?}", finished.files.keys());
+    assert_eq!(
+        finished.stderr.matches("refused ").count(),
+        hostile.len(),
+        "{}",
+        finished.stderr
+    );
+    assert!(!absolute.exists());
+    assert!(!finished.out.parent().unwrap().join("escaped.txt").exists());
+    assert!(
+        !finished.stderr.contains('\u{1b}'),
+        "names are printed escaped"
+    );
+}
+
+#[test]
+fn header_over_the_limit_ends_the_connection_and_keeps_earlier_files() {
+    let name = format!("\"{}\"", "y".repeat(5000));
+    let frames = [
+        upload_frame("\"before.txt\"", b"kept"),
+        upload_frame(&name, b"x"),
+        upload_frame("\"after.txt\"", b"never read"),
+    ];
+    let receiver = Receiver::rust("default", &["--once"]);
+    send_raw_frames(&receiver.addr, &frames);
+    let finished = receiver.finish();
+    assert_eq!(finished.status.code(), Some(1));
+    assert_eq!(finished.files.keys().collect::<Vec<_>>(), ["before.txt"]);
+    assert!(
+        finished.stderr.contains("exceeds the limit of 4096 bytes"),
+        "{}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn truncated_upload_leaves_no_partial_file() {
+    let body = content(9, 1 << 20);
+    let mut truncated = upload_frame("\"cut.bin\"", &body);
+    truncated.truncate(truncated.len() - 1000);
+    let frames = [upload_frame("\"whole.txt\"", b"complete"), truncated];
+    let receiver = Receiver::rust("default", &["--once"]);
+    send_raw_frames(&receiver.addr, &frames);
+    let finished = receiver.finish();
+    assert_eq!(finished.status.code(), Some(1));
+    assert_eq!(
+        finished.files.keys().collect::<Vec<_>>(),
+        ["whole.txt"],
+        "no partial file, no temporary file"
+    );
+    assert!(
+        finished
+            .stderr
+            .contains("input ended inside a body, 1000 bytes short")
+            && finished.stderr.contains("cut.bin"),
+        "{}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn python_receiver_also_drops_a_truncated_upload() {
+    let body = content(10, 100_000);
+    let json = format!(r#"{{"file_name": "cut.bin", "file_size": {}}}"#, body.len());
+    let mut truncated = common::python_frame(&json, &body);
+    truncated.truncate(truncated.len() - 10);
+    let receiver = Receiver::python(&["--once"]);
+    send_raw_frames(&receiver.addr, &[truncated]);
+    let finished = receiver.finish();
+    assert_eq!(finished.status.code(), Some(1));
+    assert!(finished.files.is_empty(), "{:?}", finished.files.keys());
+    assert!(
+        finished.stderr.contains("10 bytes short"),
+        "{}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn python_receiver_refuses_hostile_names() {
+    let frames: Vec<Vec<u8>> = [
+        r#""../x""#,
+        r#""C:\\x""#,
+        r#""a\u0000b""#,
+        r#""..""#,
+        r#""ok.txt""#,
+    ]
+    .iter()
+    .map(|name| {
+        let json = format!(r#"{{"file_name": {name}, "file_size": 2}}"#);
+        common::python_frame(&json, b"hi")
+    })
+    .collect();
+    let receiver = Receiver::python(&["--once"]);
+    send_raw_frames(&receiver.addr, &frames);
+    let finished = receiver.finish();
+    assert_eq!(finished.status.code(), Some(1));
+    assert_eq!(finished.files.keys().collect::<Vec<_>>(), ["ok.txt"]);
+    assert_eq!(
+        finished.stderr.matches("refused").count(),
+        4,
+        "{}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn existing_file_is_never_overwritten() {
+    let files = [("a.txt", b"new content".to_vec()), ("b.txt", b"b".to_vec())];
+    let (_src, paths) = source_files(&files);
+    let receiver = Receiver::rust("default", &["--once"]);
+    fs::create_dir_all(&receiver.out).unwrap();
+    fs::write(receiver.out.join("a.txt"), b"original").unwrap();
+    assert_success(&rust_send(&receiver.addr, "default", &paths), "send");
+    let finished = receiver.finish();
+    assert_eq!(finished.status.code(), Some(1));
+    assert_eq!(finished.files["a.txt"], b"original");
+    assert_eq!(finished.files["b.txt"], b"b");
+    assert!(
+        finished.stderr.contains("already exists; not overwritten"),
+        "{}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn file_over_max_size_is_refused_and_the_next_one_kept() {
+    let files = [("big.bin", content(5, 11)), ("fits.bin", content(6, 10))];
+    let (_src, paths) = source_files(&files);
+    let receiver = Receiver::rust("default", &["--once", "--max-size", "10"]);
+    assert_success(&rust_send(&receiver.addr, "default", &paths), "send");
+    let finished = receiver.finish();
+    assert_eq!(finished.status.code(), Some(1));
+    assert_eq!(finished.files.keys().collect::<Vec<_>>(), ["fits.bin"]);
+    assert!(
+        finished.stderr.contains("exceeds --max-size"),
+        "{}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn thirty_two_concurrent_senders_every_file_intact() {
+    let size = env_size("TRANSFER_TEST_CONCURRENT", 64 << 10);
+    let receiver = Receiver::rust("default", &[]);
+    let mut expected = BTreeMap::new();
+    let mut sources = Vec::new();
+    for sender in 0..32u64 {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for i in 0..3u64 {
+            let name = format!("s{sender:02}-{i}.bin");
+            let body = content(sender * 10 + i, size + (sender * 3 + i) as usize);
+            paths.push(dir.path().join(&name));
+            fs::write(dir.path().join(&name), &body).unwrap();
+            expected.insert(name, body);
+        }
+        sources.push((dir, paths));
+    }
+    let senders: Vec<JoinHandle<Output>> = sources
+        .iter()
+        .map(|(_, paths)| {
+            let (addr, paths) = (receiver.addr.clone(), paths.clone());
+            thread::spawn(move || rust_send(&addr, "default", &paths))
+        })
+        .collect();
+    for sender in senders {
+        assert_success(&sender.join().unwrap(), "send");
+    }
+    // `send` returns once the receiver has closed the connection, so every
+    // file is in place by now.
+    let finished = receiver.stop();
+    assert_eq!(finished.files.len(), 96, "{}", finished.stderr);
+    assert!(finished.files == expected, "files differ");
+    assert!(finished.stderr.is_empty(), "{}", finished.stderr);
+}
+
+#[test]
+fn demo_verifies_every_file() {
+    let large = large_size().to_string();
+    let small = env_size("TRANSFER_TEST_SMALL", 100).to_string();
+    let mut command = Command::new(transfer_exe());
+    command.args(["--large", &large, "--small", &small, "--small-max", "4KiB"]);
+    let output = run(command);
+    assert_success(&output, "the demo");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let files = env_size("TRANSFER_TEST_SMALL", 100) + 1;
+    assert!(
+        stdout.contains(&format!(
+            "verified {files}/{files} files by SHA-256: all intact"
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bench_compares_with_raw_io_copy_and_reads_the_receivers_peak_memory() {
+    let mut command = Command::new(transfer_exe());
+    command.args(["bench", "--size", "1MiB", "--rounds", "1", "--peak-rss"]);
+    let output = run(command);
+    assert_success(&output, "the bench");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("ratio adapter/raw"), "{stdout}");
+    assert!(stdout.contains("peak RSS (VmHWM)"), "{stdout}");
+}
+
+#[test]
+fn recv_help_states_the_file_name_policy() {
+    let mut command = Command::new(transfer_exe());
+    command.args(["recv", "--help"]);
+    let output = run(command);
+    assert_success(&output, "recv --help");
+    let help = String::from_utf8_lossy(&output.stdout);
+    for rule in [
+        "\"..\"",
+        "'\\'",
+        "never overwritten",
+        "partial file",
+        "--max-size",
+    ] {
+        assert!(help.contains(rule), "{rule} missing from:\n{help}");
+    }
+}
