@@ -21,17 +21,11 @@
 //!
 //! # Switching from `LengthDelimitedCodec`
 //! ```
-//! use futures_util::SinkExt;
+//! use futures_util::{SinkExt, StreamExt};
 //! use serde::Serialize;
-//! use tokio_stream_free::next;
 //! use tokio_util::codec::Framed;
 //! use unstick::Config;
 //! use unstick::io::codec::{FrameCodec, HeaderFrame};
-//! # mod tokio_stream_free {
-//! #     pub async fn next<S: futures_util::Stream + Unpin>(s: &mut S) -> Option<S::Item> {
-//! #         std::future::poll_fn(|cx| std::pin::Pin::new(&mut *s).poll_next(cx)).await
-//! #     }
-//! # }
 //!
 //! #[derive(Serialize)]
 //! struct Upload<'a> {
@@ -40,7 +34,7 @@
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> std::io::Result<()> {
+//! # async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! let (client, server) = tokio::io::duplex(1024);
 //! // Was: Framed::new(client, LengthDelimitedCodec::new())
 //! let mut client = Framed::new(client, FrameCodec::<256>::new(Config::default())?);
@@ -49,7 +43,7 @@
 //! let upload = Upload { file_name: "a.txt", file_size: 5 };
 //! client.send(HeaderFrame { header: &upload, body: &b"hello"[..] }).await?;
 //!
-//! let frame = next(&mut server).await.expect("one frame")?;
+//! let frame = server.next().await.expect("one frame")?;
 //! let header = frame.header().expect("a header frame");
 //! assert_eq!(header.json(), r#"{"file_name":"a.txt","file_size":5}"#);
 //! assert_eq!(frame.body().as_ref(), b"hello");

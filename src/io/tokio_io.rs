@@ -16,7 +16,7 @@
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> std::io::Result<()> {
+//! # async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! let (client, server) = tokio::io::duplex(64);
 //! let sender = tokio::spawn(async move {
 //!     let mut writer = FrameWriter::<_, 256>::new(client, Config::default())?;
@@ -25,7 +25,7 @@
 //!     writer.write_frame_from(&upload, &mut &file[..]).await?;
 //!     let upload = Upload { file_name: "b.txt".into(), file_size: 6 };
 //!     writer.write_frame(&upload, b"world!").await?;
-//!     std::io::Result::Ok(()) // dropping the writer closes the stream
+//!     Ok::<_, Box<dyn std::error::Error + Send + Sync>>(()) // dropping the writer closes the stream
 //! });
 //!
 //! let mut reader = FrameReader::<_, 256>::new(server, Config::default())?;
