@@ -8,7 +8,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};
@@ -61,56 +61,13 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn Error>> {
             generate(&source.join(small_name(i)), size, i as u64 + 2)
         })
         .collect::<io::Result<Vec<_>>>()?;
-
     let burst = encode_burst(&small)?;
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
-    println!("receiver listening on {addr}");
-    let options = Options {
-        out: out.clone(),
-        config: Wire::Default.config(),
-        max_size: u64::MAX,
-        quiet: true,
-    };
-    let threshold = burst.len() as u64;
-    let receiver = thread::spawn(move || receive_once(&listener, threshold, &options));
-
+    let transfer = transfer(&out, &burst, &large)?;
     let total = large.file.size + small.iter().map(|g| g.file.size).sum::<u64>();
-    let progress = progress_bar(total);
-    let start = Instant::now();
-    send_all(TcpStream::connect(addr)?, &burst, &large, &progress)?;
-    let (report, reads) = receiver
-        .join()
-        .map_err(|_| "the receiver thread panicked")??;
-    let elapsed = start.elapsed();
-    progress.finish_and_clear();
-
+    summarize(&transfer, total, small.len(), burst.len() as u64);
     let files = 1 + small.len();
-    println!(
-        "sent {files} files ({}) over one connection in {:.2} s: {:.1} MiB/s",
-        human(total),
-        elapsed.as_secs_f64(),
-        mib_per_s(total, elapsed)
-    );
-    println!(
-        "  the {} small files left in one write of {} and were received in {} reads ({:.1} files per read)",
-        small.len(),
-        human(burst.len() as u64),
-        reads.burst_reads,
-        small.len() as f64 / reads.burst_reads.max(1) as f64
-    );
-    println!(
-        "received {} files, refused {}{}",
-        report.received.len(),
-        report.refused,
-        report
-            .error
-            .as_ref()
-            .map(|e| format!(", error: {e}"))
-            .unwrap_or_default()
-    );
     let verified = verify(&out, std::iter::once(&large).chain(&small))?;
-    let ok = verified == files && report.all_kept();
+    let ok = verified == files && transfer.report.all_kept();
     println!(
         "verified {verified}/{files} files by SHA-256: {}",
         if ok { "all intact" } else { "FAILED" }
@@ -120,6 +77,70 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn Error>> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// How the transfer went, seen from the receiver.
+struct Transfer {
+    elapsed: Duration,
+    report: Report,
+    burst_reads: u64,
+}
+
+/// Starts a receiver on `127.0.0.1:0` writing to `out`, sends the burst and
+/// the large file to it over one connection, and waits for it to finish.
+fn transfer(out: &Path, burst: &[u8], large: &Generated) -> Result<Transfer, Box<dyn Error>> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    println!("receiver listening on {addr}");
+    let options = Options {
+        out: out.to_owned(),
+        config: Wire::Default.config(),
+        max_size: u64::MAX,
+        quiet: true,
+    };
+    let threshold = burst.len() as u64;
+    let receiver = thread::spawn(move || receive_once(&listener, threshold, &options));
+    let progress = progress_bar(burst.len() as u64 + large.file.size);
+    let start = Instant::now();
+    send_all(TcpStream::connect(addr)?, burst, large, &progress)?;
+    let (report, reads) = receiver
+        .join()
+        .map_err(|_| "the receiver thread panicked")??;
+    let elapsed = start.elapsed();
+    progress.finish_and_clear();
+    Ok(Transfer {
+        elapsed,
+        report,
+        burst_reads: reads.burst_reads,
+    })
+}
+
+/// Prints throughput, how the burst arrived, and what the receiver kept.
+fn summarize(transfer: &Transfer, total: u64, small: usize, burst: u64) {
+    let Transfer {
+        elapsed,
+        report,
+        burst_reads,
+    } = transfer;
+    println!(
+        "sent {} files ({}) over one connection in {:.2} s: {:.1} MiB/s",
+        small + 1,
+        human(total),
+        elapsed.as_secs_f64(),
+        mib_per_s(total, *elapsed)
+    );
+    println!(
+        "  the {small} small files left in one write of {} and were received in {burst_reads} reads ({:.1} files per read)",
+        human(burst),
+        small as f64 / (*burst_reads).max(1) as f64
+    );
+    let error = report.error.as_ref().map(|e| format!(", error: {e}"));
+    println!(
+        "received {} files, refused {}{}",
+        report.received.len(),
+        report.refused,
+        error.unwrap_or_default()
+    );
 }
 
 /// Reads from the socket, counting how many reads the first `threshold`
