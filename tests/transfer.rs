@@ -1,6 +1,6 @@
 //! Process-level tests of `examples/transfer` and of the Python peers in
-//! `examples/python/`: Rust→Rust, Python→Rust, Rust→Python, the tutorial's
-//! own client and server, hostile file names, a truncated upload, 32
+//! `examples/python/`: Rust→Rust, Python→Rust, Rust→Python, naive client
+//! and server written the tutorial's way, hostile file names, a truncated upload, 32
 //! concurrent senders, the demo and the bench. Everything runs on
 //! `127.0.0.1` with port 0; the receivers print the real port.
 //!
@@ -364,48 +364,47 @@ fn rust_sender_to_python_receiver() {
     assert!(finished.files == expected(&files), "files differ");
 }
 
-/// The tutorial's upload client, as it is written there (with `send`, not
-/// `sendall`, and native `struct.pack('i', ...)`), plus a port argument.
+/// A naive upload client written the way the tutorial teaches: plain
+/// `send` (not `sendall`), native `struct.pack('i', ...)`, 1 KiB file reads.
 const TUTORIAL_CLIENT: &str = r#"
 import json, os, socket, struct, sys
-host, port = sys.argv[1].rsplit(':', 1)
-sk = socket.socket()
-sk.connect((host, int(port)))
-file_path = sys.argv[2]
-dic = {'file_name': os.path.basename(file_path), 'file_size': os.path.getsize(file_path)}
-b_dic = json.dumps(dic).encode('utf-8')
-sk.send(struct.pack('i', len(b_dic)))
-sk.send(b_dic)
-file_size = dic['file_size']
-with open(file_path, 'rb') as f:
-    while file_size:
-        content = f.read(1024)
-        sk.send(content)
-        file_size -= len(content)
-sk.close()
+address, path = sys.argv[1], sys.argv[2]
+host, port = address.rsplit(':', 1)
+conn = socket.create_connection((host, int(port)))
+meta = {'file_name': os.path.basename(path), 'file_size': os.path.getsize(path)}
+head = json.dumps(meta).encode('utf-8')
+conn.send(struct.pack('i', len(head)))
+conn.send(head)
+left = meta['file_size']
+with open(path, 'rb') as source:
+    while left:
+        piece = source.read(1024)
+        conn.send(piece)
+        left -= len(piece)
+conn.close()
 "#;
 
-/// The tutorial's upload server, as it is written there (one connection,
-/// one file, saved in the working directory under the name it was sent),
-/// plus the line that says which port it got.
+/// A naive upload server written the way the tutorial teaches: one
+/// connection, one file, `recv(4)` and `recv(n)` trusted to return whole
+/// fields, the file saved in the working directory under the name it was
+/// sent; plus a line that says which port it got.
 const TUTORIAL_SERVER: &str = r#"
 import json, socket, struct
-sk = socket.socket()
-sk.bind(('127.0.0.1', 0))
-sk.listen()
-print('listening on %s:%d' % sk.getsockname(), flush=True)
-conn, addr = sk.accept()
-b_len = conn.recv(4)
-len_dic = struct.unpack('i', b_len)[0]
-str_dic = conn.recv(len_dic).decode('utf-8')
-dic = json.loads(str_dic)
-with open(dic['file_name'], 'wb') as f:
-    while dic['file_size']:
-        content = conn.recv(1024)
-        f.write(content)
-        dic['file_size'] -= len(content)
+server = socket.socket()
+server.bind(('127.0.0.1', 0))
+server.listen()
+print('listening on %s:%d' % server.getsockname(), flush=True)
+conn, _ = server.accept()
+(head_len,) = struct.unpack('i', conn.recv(4))
+meta = json.loads(conn.recv(head_len).decode('utf-8'))
+left = meta['file_size']
+with open(meta['file_name'], 'wb') as target:
+    while left:
+        piece = conn.recv(1024)
+        target.write(piece)
+        left -= len(piece)
 conn.close()
-sk.close()
+server.close()
 "#;
 
 #[test]
