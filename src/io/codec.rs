@@ -58,7 +58,7 @@
 use std::io;
 use std::string::String;
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -172,14 +172,16 @@ impl<const N: usize> FrameCodec<N> {
             Some(Event::Body { .. } | Event::FrameEnd) | None => None,
         };
         let used = src.len() - input.len();
-        let _ = src.split_to(used);
+        src.advance(used);
         Ok(())
     }
 
-    /// Takes the whole body of the open frame from `src` once it is there.
-    fn take_body(&mut self, src: &mut BytesMut, open: &Open) -> Result<Option<Frame>, DecodeError> {
+    /// Takes the whole body of the `open` frame from `src` once it is there;
+    /// until then the frame stays open.
+    fn take_body(&mut self, src: &mut BytesMut, open: Open) -> Result<Option<Frame>, DecodeError> {
         if src.len() < open.body_len {
             src.reserve(open.body_len - src.len());
+            self.open = Some(open);
             return Ok(None);
         }
         let body = src.split_to(open.body_len).freeze();
@@ -189,9 +191,8 @@ impl<const N: usize> FrameCodec<N> {
                 break;
             }
         }
-        self.open = None;
         Ok(Some(Frame {
-            header: open.header.clone(),
+            header: open.header,
             body,
         }))
     }
@@ -212,23 +213,19 @@ impl<const N: usize> tokio_util::codec::Decoder for FrameCodec<N> {
     /// stay in `src` (room for the rest is reserved) until the body is
     /// complete.
     fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame>> {
-        loop {
-            if let Some(open) = self.open.clone() {
-                return self.take_body(src, &open).map_err(decode_error);
-            }
-            if src.is_empty() && self.decoder.is_at_frame_boundary() {
-                return Ok(None);
-            }
+        if self.open.is_none() {
             self.decode_head(src).map_err(decode_error)?;
-            if self.open.is_none() {
-                return Ok(None);
-            }
+        }
+        match self.open.take() {
+            Some(open) => self.take_body(src, open).map_err(decode_error),
+            None => Ok(None),
         }
     }
 
-    /// As [`decode`](Self::decode), then checks that the stream ended between
-    /// two frames: otherwise the error is the decoder's truncation error
-    /// ([`DecodeError::TruncatedBody`] with the missing byte count…) as an
+    /// As [`decode`](tokio_util::codec::Decoder::decode), then checks that
+    /// the stream ended between two frames: otherwise the error is the
+    /// decoder's truncation error ([`DecodeError::TruncatedBody`] with the
+    /// missing byte count…) as an
     /// [`UnexpectedEof`](io::ErrorKind::UnexpectedEof) error.
     fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame>> {
         if let Some(frame) = self.decode(src)? {
