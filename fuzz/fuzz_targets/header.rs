@@ -1,0 +1,140 @@
+//! Arbitrary bytes as a JSON header: the crate's verdict agrees with
+//! serde_json, and typed parsing of an accepted header (borrowed and
+//! unescaped) never panics and reads the same body length.
+#![no_main]
+
+use heapless::String;
+use libfuzzer_sys::fuzz_target;
+use serde::Deserialize;
+use unstick::{DecodeError, Header, HeaderError, JsonType};
+use unstick_fuzz::json::{ORACLE_CAPACITY, with_header};
+
+const KEY: &str = "file_size";
+
+#[derive(Deserialize)]
+struct Borrowed<'a> {
+    file_size: u64,
+    #[serde(default)]
+    file_name: Option<&'a str>,
+    #[serde(default)]
+    offset: Option<i64>,
+    #[serde(default)]
+    meta: Option<Meta<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Meta<'a> {
+    #[serde(default)]
+    md5: Option<&'a str>,
+    #[serde(default)]
+    last: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct Unescaped {
+    file_size: u64,
+    #[serde(default)]
+    file_name: Option<String<32>>,
+    #[serde(default)]
+    cmd: Option<String<8>>,
+}
+
+fuzz_target!(|data: &[u8]| {
+    if data.is_empty() || data.len() > ORACLE_CAPACITY {
+        return;
+    }
+    let reference = serde_json::from_slice::<serde_json::Value>(data);
+    with_header(data, KEY, |verdict| match verdict {
+        Ok(header) => accepted(&header, data, reference),
+        Err(DecodeError::InvalidHeader(err)) => refused(err, reference),
+        Err(other) => panic!("a whole header gave {other:?}"),
+    });
+});
+
+/// serde_json refuses some valid JSON the crate accepts: lone surrogates
+/// (`"\ud83d_"`, which RFC 8259 allows and the crate passes through),
+/// numbers beyond f64, nesting at its recursion limit.
+fn serde_json_may_refuse(err: &serde_json::Error) -> bool {
+    let message = err.to_string();
+    [
+        "surrogate",
+        "hex escape",
+        "unicode code point",
+        "number out of range",
+        "recursion limit",
+    ]
+    .iter()
+    .any(|known| message.contains(known))
+}
+
+fn accepted(header: &Header<'_>, data: &[u8], reference: serde_json::Result<serde_json::Value>) {
+    assert_eq!(header.as_bytes(), data);
+    match reference {
+        Ok(value) => {
+            let object = value
+                .as_object()
+                .expect("accepted a header that is not an object");
+            let declared = object.get(KEY).map_or(Some(0), serde_json::Value::as_u64);
+            assert_eq!(
+                declared,
+                Some(header.body_len()),
+                "body length differs from serde_json's"
+            );
+        }
+        Err(err) => assert!(
+            serde_json_may_refuse(&err),
+            "accepted what serde_json refuses: {err}"
+        ),
+    }
+    if let Ok(typed) = header.parse::<Borrowed>() {
+        assert_eq!(typed.file_size, header.body_len());
+        let _ = (
+            typed.file_name,
+            typed.offset,
+            typed.meta.map(|m| (m.md5, m.last)),
+        );
+    }
+    let mut scratch = [0u8; 64];
+    if let Ok(typed) = header.parse_unescaped::<Unescaped>(&mut scratch) {
+        assert_eq!(typed.file_size, header.body_len());
+        let _ = (typed.file_name, typed.cmd);
+    }
+}
+
+fn refused(err: HeaderError, reference: serde_json::Result<serde_json::Value>) {
+    match (err, reference) {
+        (HeaderError::NotUtf8 { .. } | HeaderError::Syntax { .. }, Ok(value)) => {
+            panic!("refused {err:?} what serde_json reads as {value}")
+        }
+        (HeaderError::NotAnObject { found }, Ok(value)) => assert_eq!(found, type_of(&value)),
+        (HeaderError::NotAnObject { .. }, Err(err)) => {
+            assert!(
+                serde_json_may_refuse(&err),
+                "found a type in what serde_json refuses: {err}"
+            )
+        }
+        (
+            HeaderError::BodyLenNegative { .. }
+            | HeaderError::BodyLenNotInteger { .. }
+            | HeaderError::BodyLenOverflow { .. }
+            | HeaderError::BodyLenWrongType { .. }
+            | HeaderError::DuplicateBodyKey { .. },
+            Ok(value),
+        ) => assert!(
+            value.get(KEY).is_some(),
+            "a body length error without a body key"
+        ),
+        _ => {}
+    }
+}
+
+fn type_of(value: &serde_json::Value) -> JsonType {
+    match value {
+        serde_json::Value::Null => JsonType::Null,
+        serde_json::Value::Bool(_) => JsonType::Bool,
+        serde_json::Value::Number(_) => JsonType::Number,
+        serde_json::Value::String(_) => JsonType::String,
+        serde_json::Value::Array(_) => JsonType::Array,
+        serde_json::Value::Object(_) => JsonType::Object,
+    }
+}

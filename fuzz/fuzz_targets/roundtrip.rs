@@ -1,0 +1,200 @@
+//! Frames → encoder (whole, or header then body in arbitrary chunks) →
+//! arbitrary splits → decoder: the decoder gives back exactly the frames
+//! encoded, and each header's JSON means what was serialized. The encoder may
+//! refuse a frame only for a reason that holds.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use unstick::{EncodeError, Encoder, FrameKind};
+use unstick_fuzz::checked::reference_prefix;
+use unstick_fuzz::inputs::{Frame, Roundtrip};
+use unstick_fuzz::json::{HeaderMap, Scalar, Value};
+use unstick_fuzz::setup::{CAPACITY, SMALL_CAPACITY, pieces};
+use unstick_fuzz::{Seen, Setup, decode_checked};
+
+fuzz_target!(|input: Roundtrip| {
+    let setup = input.config.setup();
+    match setup.capacity() {
+        CAPACITY => run::<CAPACITY>(&setup, &input),
+        SMALL_CAPACITY => run::<SMALL_CAPACITY>(&setup, &input),
+        _ => run::<0>(&setup, &input),
+    }
+});
+
+fn run<const N: usize>(setup: &Setup, input: &Roundtrip) {
+    let mut encoder = Encoder::<N>::new(setup.config).expect("every chosen setup is valid");
+    let mut wire = Vec::new();
+    let mut expected = Vec::new();
+    let mut meanings = Vec::new();
+    for frame in &input.frames {
+        let start = wire.len();
+        let sent = match setup.config.kind() {
+            FrameKind::Header => send_header(&mut encoder, setup, frame, &mut wire),
+            FrameKind::Raw => send_raw(&mut encoder, setup, frame, &mut wire),
+        };
+        assert_eq!(encoder.remaining(), None);
+        match sent {
+            Some(opening) => {
+                if let Some(map) = opening {
+                    let json = header_json(setup, &wire[start..]);
+                    meanings.push(reparse(&serde_json::to_string(&map).expect("serializable")));
+                    expected.push(Seen::Header {
+                        json: String::from_utf8(json.to_vec()).expect("headers are UTF-8"),
+                        body_len: frame.body.0.len() as u64,
+                    });
+                } else {
+                    expected.push(Seen::RawStart {
+                        len: frame.body.0.len() as u64,
+                    });
+                }
+                if !frame.body.0.is_empty() {
+                    expected.push(Seen::Body(frame.body.0.clone()));
+                }
+                expected.push(Seen::FrameEnd);
+            }
+            None => assert_eq!(wire.len(), start, "a refused frame left bytes"),
+        }
+    }
+    let outcome = decode_checked(setup, &wire, &pieces(&wire, &input.splits));
+    assert_eq!(outcome.error, None);
+    assert_eq!(outcome.seen, expected);
+    let decoded = outcome.seen.iter().filter_map(|seen| match seen {
+        Seen::Header { json, .. } => Some(reparse(json)),
+        _ => None,
+    });
+    assert!(
+        decoded.eq(meanings),
+        "a header does not mean what was serialized"
+    );
+}
+
+fn reparse(json: &str) -> serde_json::Value {
+    serde_json::from_str(json).expect("an encoded header is JSON")
+}
+
+/// The JSON of the header frame at the start of `frame`.
+fn header_json<'a>(setup: &Setup, frame: &'a [u8]) -> &'a [u8] {
+    let width = setup.config.prefix().size();
+    let len = reference_prefix(setup, &frame[..width]).expect("written lengths are positive");
+    &frame[width..width + len as usize]
+}
+
+/// Sends a header frame; `Some(Some(header))` when the encoder took it,
+/// `None` when it refused it for a reason that holds.
+fn send_header<const N: usize>(
+    encoder: &mut Encoder<N>,
+    setup: &Setup,
+    frame: &Frame,
+    wire: &mut Vec<u8>,
+) -> Option<Option<HeaderMap>> {
+    let body = &frame.body.0;
+    let key = setup.config.body_key();
+    let map = HeaderMap::new(
+        &frame.extra,
+        key,
+        Some(Value::Scalar(Scalar::U64(body.len() as u64))),
+        frame.at,
+    );
+    let mut out = vec![0u8; 8 + N + if frame.whole { body.len() } else { 0 }];
+    let result = if frame.whole {
+        encoder
+            .frame(&map, body, &mut out)
+            .map(|n| wire.extend_from_slice(&out[..n]))
+    } else {
+        encoder.header(&map, &mut out).map(|n| {
+            wire.extend_from_slice(&out[..n]);
+            send_body(encoder, body, &frame.chunks, wire);
+        })
+    };
+    match result {
+        Ok(()) => Some(Some(map)),
+        Err(err) => {
+            check_refusal(setup, &map, body.len() as u64, err);
+            None
+        }
+    }
+}
+
+fn send_raw<const N: usize>(
+    encoder: &mut Encoder<N>,
+    setup: &Setup,
+    frame: &Frame,
+    wire: &mut Vec<u8>,
+) -> Option<Option<HeaderMap>> {
+    let payload = &frame.body.0;
+    let mut out = vec![0u8; 8 + payload.len()];
+    let result = if frame.whole {
+        encoder
+            .raw_frame(payload, &mut out)
+            .map(|n| wire.extend_from_slice(&out[..n]))
+    } else {
+        encoder.raw(payload.len() as u64, &mut out).map(|n| {
+            wire.extend_from_slice(&out[..n]);
+            send_body(encoder, payload, &frame.chunks, wire);
+        })
+    };
+    match result {
+        Ok(()) => Some(None),
+        Err(err) => {
+            check_length_refusal(setup, payload.len() as u64, err);
+            None
+        }
+    }
+}
+
+fn send_body<const N: usize>(
+    encoder: &mut Encoder<N>,
+    body: &[u8],
+    chunks: &[u8],
+    wire: &mut Vec<u8>,
+) {
+    for chunk in pieces(body, chunks) {
+        let sent = encoder
+            .body(chunk)
+            .expect("a chunk within the body is taken");
+        assert!(
+            std::ptr::eq(sent, chunk),
+            "body() must hand back the same slice"
+        );
+        wire.extend_from_slice(sent);
+    }
+    encoder.end_frame().expect("a complete body ends the frame");
+}
+
+/// A header frame may be refused only for a reason that holds.
+fn check_refusal(setup: &Setup, map: &HeaderMap, body_len: u64, err: EncodeError) {
+    let json_len = map.to_json().len() as u64;
+    match err {
+        EncodeError::HeaderTooLong { max } => {
+            assert_eq!(max, setup.header_limit());
+            assert!(json_len > max as u64);
+        }
+        EncodeError::LengthOutOfRange { len, max } => {
+            assert_eq!(len, json_len);
+            assert_eq!(max, setup.config.prefix().max_len());
+            assert!(len > max);
+        }
+        EncodeError::InvalidHeader(_) => {
+            // Only a member of `extra` named like the body key can spoil the
+            // header: a duplicate, or first of the two with a wrong value.
+            assert!(map.count_key(setup.config.body_key()) > 1, "{err:?}");
+        }
+        other => check_length_refusal(setup, body_len, other),
+    }
+}
+
+/// A body or payload length may be refused only when it is over the limit
+/// or, for a raw frame, beyond the prefix.
+fn check_length_refusal(setup: &Setup, len: u64, err: EncodeError) {
+    match err {
+        EncodeError::BodyTooLong { len: l, max } => {
+            assert_eq!((l, max), (len, setup.config.max_body_len()));
+            assert!(len > max);
+        }
+        EncodeError::LengthOutOfRange { len: l, max } if setup.config.kind() == FrameKind::Raw => {
+            assert_eq!((l, max), (len, setup.config.prefix().max_len()));
+            assert!(len > max);
+        }
+        other => panic!("refused for no reason that holds: {other:?}"),
+    }
+}
