@@ -2,7 +2,9 @@
 //! through the std, tokio, tokio-util codec, embedded-io and
 //! embedded-io-async adapters, over scripted transports that answer one byte
 //! per read, several frames per read, the scenario's reads or two pieces
-//! split anywhere, with a `Pending` (std: `WouldBlock`) before every read.
+//! split anywhere, with and without a `Pending` before every read (std:
+//! `WouldBlock`, blocking embedded-io: `TimedOut`; the call is then made
+//! again). The async readers also run cancelled at every `Pending`.
 //! Every transport must see exactly the vector's events and error, which are
 //! also what the core decoder makes of the same pieces. The codec hands out
 //! whole frames only, so it must see the vector's events up to the last
@@ -112,9 +114,13 @@ impl embedded_io::ErrorType for Script {
     type Error = embedded_io::ErrorKind;
 }
 
-/// Blocking embedded-io has no "would block": the script's reads only.
+/// Blocking embedded-io has no "would block": with `pending`, every read
+/// first fails with `TimedOut` instead.
 impl embedded_io::Read for Script {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        if self.pends() {
+            return Err(embedded_io::ErrorKind::TimedOut);
+        }
         Ok(self.take(buf))
     }
 }
@@ -313,20 +319,31 @@ impl Transport for Tokio {
 
 struct Embedded(embedded::FrameReader<Script, CAPACITY>);
 
+/// Calls `call` again as long as the transport times out: the reader
+/// resumes where it stopped.
+fn retry_timed_out<T>(
+    mut call: impl FnMut() -> Result<T, embedded::Error<embedded_io::ErrorKind>>,
+) -> Result<T, DecodeError> {
+    loop {
+        match call() {
+            Err(embedded::Error::Io(embedded_io::ErrorKind::TimedOut)) => {}
+            result => return result.map_err(embedded_decode_error),
+        }
+    }
+}
+
 impl Transport for Embedded {
     fn next_frame(&mut self) -> Result<Option<Seen>, DecodeError> {
-        let start = if self.0.config().kind() == FrameKind::Raw {
-            self.0
-                .next_raw()
-                .map(|len| len.map(|len| Seen::RawStart { len }))
-        } else {
-            self.0.next_header().map(|header| header.map(header_seen))
-        };
-        start.map_err(embedded_decode_error)
+        let reader = &mut self.0;
+        if reader.config().kind() == FrameKind::Raw {
+            return retry_timed_out(|| reader.next_raw())
+                .map(|len| len.map(|len| Seen::RawStart { len }));
+        }
+        retry_timed_out(|| Ok(reader.next_header()?.map(header_seen)))
     }
 
     fn read_body(&mut self, buf: &mut [u8]) -> Result<usize, DecodeError> {
-        self.0.read_body(buf).map_err(embedded_decode_error)
+        retry_timed_out(|| self.0.read_body(buf))
     }
 }
 
@@ -585,6 +602,36 @@ fn embedded_readers_never_read_into_the_next_frame() {
         assert_eq!(reader.read_body(&mut body).await.unwrap(), 0);
     });
     assert_eq!(reader.into_inner().rest(), &wire[24..]);
+}
+
+#[test]
+fn embedded_readers_are_embedded_io_readers_of_the_body() {
+    let wire = hello_frames(2);
+    let mut body = [0u8; 5];
+    let mut reader =
+        embedded::FrameReader::<_, CAPACITY>::new(Script::new(&[&wire], false), Config::default())
+            .unwrap();
+    reader.next_header().unwrap().unwrap();
+    embedded_io::Read::read_exact(&mut reader, &mut body).unwrap();
+    assert_eq!(&body, b"hello");
+    assert_eq!(embedded_io::Read::read(&mut reader, &mut body), Ok(0));
+
+    let mut reader = embedded_async::FrameReader::<_, CAPACITY>::new(
+        Script::new(&[&wire], true),
+        Config::default(),
+    )
+    .unwrap();
+    block_on(async {
+        reader.next_header().await.unwrap().unwrap();
+        embedded_io_async::Read::read_exact(&mut reader, &mut body)
+            .await
+            .unwrap();
+        assert_eq!(&body, b"hello");
+        assert_eq!(
+            embedded_io_async::Read::read(&mut reader, &mut body).await,
+            Ok(0)
+        );
+    });
 }
 
 #[test]
