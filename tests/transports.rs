@@ -605,6 +605,34 @@ fn embedded_readers_never_read_into_the_next_frame() {
 }
 
 #[test]
+fn headers_longer_than_one_transport_read_are_assembled() {
+    let name = "n".repeat(200);
+    let json = format!(r#"{{"file_name":"{name}","file_size":3}}"#);
+    let wire = [
+        common::header_frame(Prefix::NETWORK, &json, b"abc"),
+        hello_frames(1),
+    ]
+    .concat();
+    let vector = Vector {
+        name: "header_of_230_bytes",
+        config: Config::default(),
+        input: wire.clone(),
+        reads: Vec::new(),
+        expected: [
+            common::header_events(&json, b"abc"),
+            common::header_events(HELLO, b"hello"),
+        ]
+        .concat(),
+        error: None,
+    };
+    for pending in [false, true] {
+        check_every_transport(&vector, "whole input per read", &[&wire], pending);
+        let pieces: Vec<&[u8]> = wire.chunks(100).collect();
+        check_every_transport(&vector, "100-byte reads", &pieces, pending);
+    }
+}
+
+#[test]
 fn embedded_readers_are_embedded_io_readers_of_the_body() {
     let wire = hello_frames(2);
     let mut body = [0u8; 5];
