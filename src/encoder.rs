@@ -66,10 +66,10 @@ impl<const N: usize> Encoder<N> {
     /// As [`Decoder::new`](crate::Decoder::new): for header frames the header
     /// limit must fit in `N`.
     pub const fn new(config: Config) -> Result<Self, ConfigError> {
-        if let FrameKind::Header = config.kind() {
-            if let Err(err) = config.header_limit(N) {
-                return Err(err);
-            }
+        if let FrameKind::Header = config.kind()
+            && let Err(err) = config.header_limit(N)
+        {
+            return Err(err);
         }
         Ok(Self {
             config,
