@@ -221,7 +221,13 @@ pub use header::MAX_NESTING;
 pub use prefix::{Endian, Prefix, Sign, Width};
 pub use serde_json_core;
 
-/// The README's Rust examples, compiled and run as doc tests.
-#[cfg(doctest)]
+/// The README's Rust examples, compiled and run as doc tests (they use every
+/// transport, so they run under `--all-features`, the README's test command).
+#[cfg(all(
+    doctest,
+    feature = "std",
+    feature = "tokio-util",
+    feature = "embedded-io-async-0_7"
+))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
