@@ -188,7 +188,17 @@
 //!   else is ever used.
 //!
 //! # Crate features
-//! No feature is on by default; the core needs none.
+//! No feature is on by default; the core needs none. Each adapter in [`io`]
+//! drives the same [`Decoder`] and [`Encoder`] over one transport family.
+//!
+//! | feature                 | adds                                                        | `no_std`, no alloc |
+//! |-------------------------|-------------------------------------------------------------|--------------------|
+//! | `std`                   | `io::std_io`: blocking `FrameReader` / `FrameWriter` over `std::io` | no        |
+//! | `tokio`                 | `io::tokio_io`: the same over `AsyncRead` / `AsyncWrite`     | no                 |
+//! | `tokio-util`            | `io::codec`: a `tokio_util::codec` `Decoder` / `Encoder` (buffers whole frames) | no |
+//! | `embedded-io-0_7`       | `io::embedded`: blocking adapter over `embedded-io` 0.7      | yes                |
+//! | `embedded-io-async-0_7` | `io::embedded_async`: async adapter over `embedded-io-async` 0.7 | yes            |
+//! | `defmt`                 | `defmt::Format` for the errors, events and configuration     | yes                |
 
 #![no_std]
 #![forbid(unsafe_code)]
