@@ -133,6 +133,7 @@ impl<const N: usize> Decoder<N> {
     /// `input` then starts right after the offending prefix or header. The
     /// error is final: every later call returns it again until
     /// [`reset`](Self::reset).
+    #[inline]
     pub fn decode<'i>(
         &mut self,
         input: &mut &'i [u8],
@@ -217,6 +218,7 @@ impl<const N: usize> Decoder<N> {
         Err(err)
     }
 
+    #[inline]
     fn body<'i>(&mut self, input: &mut &'i [u8], remaining: u64) -> Option<Event<'static, 'i>> {
         if remaining == 0 {
             self.state = FRAME_START;
@@ -233,6 +235,7 @@ impl<const N: usize> Decoder<N> {
         Some(Event::Body { chunk, remaining })
     }
 
+    #[inline(never)]
     fn prefix<'i>(
         &mut self,
         input: &mut &'i [u8],
@@ -288,6 +291,8 @@ impl<const N: usize> Decoder<N> {
         }
     }
 
+    /// Buffers header bytes; checks the header once all `len` are in.
+    #[inline]
     fn header<'i>(
         &mut self,
         input: &mut &'i [u8],
@@ -305,6 +310,12 @@ impl<const N: usize> Decoder<N> {
             self.state = State::Header { len };
             return Ok(None);
         }
+        self.header_complete()
+    }
+
+    /// Checks the complete header and opens the body.
+    #[inline(never)]
+    fn header_complete(&mut self) -> Result<Option<Event<'_, 'static>>, DecodeError> {
         let (json, body_len) = match header::check(&self.header, self.config.body_key()) {
             Ok(checked) => checked,
             Err(err) => {
