@@ -281,14 +281,9 @@ impl Scanner<'_> {
         self.expect(b'"')?;
         let mut rest = compare;
         loop {
-            let run_start = self.pos;
-            while self
-                .peek()
-                .is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20)
-            {
-                self.pos += 1;
-            }
-            rest = rest.and_then(|r| r.strip_prefix(&self.bytes[run_start..self.pos]));
+            let run = plain_run(self.bytes.get(self.pos..).unwrap_or_default());
+            self.pos += run.len();
+            rest = rest.and_then(|r| r.strip_prefix(run));
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
@@ -441,6 +436,57 @@ impl Scanner<'_> {
     }
 }
 
+/// The longest prefix of `bytes` that a string literal holds as it is: no
+/// quote, backslash or control character. Looks at 8 bytes per step while
+/// none of them is special, then byte by byte.
+fn plain_run(bytes: &[u8]) -> &[u8] {
+    let plain_words = bytes
+        .chunks_exact(8)
+        .take_while(|chunk| !has_special_byte(word(chunk)))
+        .count();
+    let start = 8 * plain_words;
+    let tail = &bytes[start..];
+    let end = tail
+        .iter()
+        .position(|&b| is_special(b))
+        .map_or(bytes.len(), |offset| start + offset);
+    &bytes[..end]
+}
+
+/// Whether a string literal cannot hold `byte` as it is.
+fn is_special(byte: u8) -> bool {
+    byte == b'"' || byte == b'\\' || byte < 0x20
+}
+
+/// Eight bytes as one word (the byte order does not matter to the tests below).
+fn word(chunk: &[u8]) -> u64 {
+    let mut bytes = [0; 8];
+    bytes.copy_from_slice(chunk);
+    u64::from_le_bytes(bytes)
+}
+
+/// `n` in every byte of a word.
+const fn repeat(n: u8) -> u64 {
+    0x0101_0101_0101_0101 * n as u64
+}
+
+/// Whether some byte of `word` is below `n`, for `n` <= 0x80. If no byte is,
+/// subtracting `n` from every byte borrows nowhere and sets top bits only in
+/// bytes that had theirs set already, which `!word` clears. If some are, the
+/// lowest of them wraps around to a value >= 0x80 while its own top bit was
+/// clear.
+const fn has_byte_below(word: u64, n: u8) -> bool {
+    word.wrapping_sub(repeat(n)) & !word & repeat(0x80) != 0
+}
+
+/// Whether some byte of `word` is special (see [`is_special`]): a byte equal
+/// to `b` is a zero byte of `word ^ repeat(b)`, that is a byte below 1.
+const fn has_special_byte(word: u64) -> bool {
+    has_byte_below(word, 0x20)
+        || has_byte_below(word ^ repeat(b'"'), 1)
+        || has_byte_below(word ^ repeat(b'\\'), 1)
+}
+
 fn parse_hex4(digits: &[u8]) -> Option<u32> {
     digits.iter().try_fold(0, |unit, &b| {
         Some((unit << 4) | char::from(b).to_digit(16)?)
@@ -457,6 +503,21 @@ mod tests {
 
     fn syntax(offset: usize, found: Option<u8>) -> Result<u64, HeaderError> {
         Err(HeaderError::Syntax { offset, found })
+    }
+
+    #[test]
+    fn plain_run_stops_at_the_first_special_byte_in_any_position() {
+        for special in (0..0x20).chain([b'"', b'\\']) {
+            for at in 0..20 {
+                let mut bytes = [b'a'; 20];
+                bytes[at] = special;
+                assert_eq!(plain_run(&bytes).len(), at, "byte {special:#x} at {at}");
+            }
+        }
+        for plain in (0x20..=0xff).filter(|&b| !is_special(b)) {
+            assert_eq!(plain_run(&[plain; 19]).len(), 19, "byte {plain:#x}");
+        }
+        assert_eq!(plain_run(b""), b"");
     }
 
     #[test]
