@@ -440,16 +440,16 @@ impl Scanner<'_> {
 /// quote, backslash or control character. Looks at 8 bytes per step while
 /// none of them is special, then byte by byte.
 fn plain_run(bytes: &[u8]) -> &[u8] {
-    let plain_words = bytes
-        .chunks_exact(8)
-        .take_while(|chunk| !has_special_byte(word(chunk)))
-        .count();
-    let start = 8 * plain_words;
-    let tail = &bytes[start..];
-    let end = tail
-        .iter()
-        .position(|&b| is_special(b))
-        .map_or(bytes.len(), |offset| start + offset);
+    let mut end = 0;
+    while let Some(chunk) = bytes.get(end..end + 8) {
+        if has_special_byte(word(chunk)) {
+            break;
+        }
+        end += 8;
+    }
+    while bytes.get(end).is_some_and(|&byte| !is_special(byte)) {
+        end += 1;
+    }
     &bytes[..end]
 }
 
