@@ -14,6 +14,10 @@
 //! ```text
 //! cargo bench --bench framing
 //! ```
+//!
+//! Every measured function is `#[inline(never)]` and is also called once
+//! before measuring (to check that both sides did the same work), so
+//! `benches/callgrind.sh` can count its instructions by name.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -193,7 +197,6 @@ fn peer_receive(stream: &[u8]) -> u64 {
 }
 
 /// The decoder alone: feeds `pieces` and folds only the lengths it reports.
-#[inline(never)]
 fn unstick_decode_pieces<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> u64 {
     let mut decoder = Decoder::<HEADER_CAPACITY>::new(Config::default()).expect("config");
     let mut sum = 0u64;
@@ -210,16 +213,34 @@ fn unstick_decode_pieces<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> u64 {
     sum
 }
 
-/// The copying baseline: every slice copied into one reused buffer.
+/// The large stream through the decoder, in 64 KiB slices.
 #[inline(never)]
-fn memcpy_pieces<'a>(pieces: impl Iterator<Item = &'a [u8]>, buf: &mut [u8]) -> u64 {
+fn unstick_large(stream: &[u8]) -> u64 {
+    unstick_decode_pieces(stream.chunks(LARGE_SLICE))
+}
+
+/// The copying baseline: every 64 KiB slice copied into one reused buffer.
+#[inline(never)]
+fn memcpy_large(stream: &[u8], buf: &mut [u8]) -> u64 {
     let mut copied = 0;
-    for piece in pieces {
+    for piece in stream.chunks(LARGE_SLICE) {
         buf[..piece.len()].copy_from_slice(piece);
         black_box(&mut *buf);
         copied += piece.len() as u64;
     }
     copied
+}
+
+/// The small-frame stream through the decoder in one slice.
+#[inline(never)]
+fn unstick_whole(stream: &[u8]) -> u64 {
+    unstick_decode_pieces(std::iter::once(stream))
+}
+
+/// The small-frame stream through the decoder one byte per call.
+#[inline(never)]
+fn unstick_bytewise(stream: &[u8]) -> u64 {
+    unstick_decode_pieces(stream.chunks(1))
 }
 
 /// unstick's sender: whole frames (prefix, header, body) into `out`.
@@ -277,31 +298,23 @@ fn bench_small_frames(c: &mut Criterion, stream: &[u8]) {
 fn bench_large_body(c: &mut Criterion) {
     let stream = large_stream();
     let mut buf = vec![0; LARGE_SLICE];
-    let decoded = unstick_decode_pieces(stream.chunks(LARGE_SLICE));
+    let decoded = unstick_large(&stream);
     assert_eq!(decoded, 2 * LARGE_BODY as u64 + 1, "every body byte seen");
     let mut group = group(c, "large_body", stream.len());
-    group.bench_function("unstick", |b| {
-        b.iter(|| unstick_decode_pieces(black_box(&stream).chunks(LARGE_SLICE)))
-    });
+    group.bench_function("unstick", |b| b.iter(|| unstick_large(black_box(&stream))));
     group.bench_function("memcpy", |b| {
-        b.iter(|| memcpy_pieces(black_box(&stream).chunks(LARGE_SLICE), &mut buf))
+        b.iter(|| memcpy_large(black_box(&stream), &mut buf))
     });
     group.finish();
 }
 
 fn bench_feed_granularity(c: &mut Criterion, stream: &[u8]) {
-    let whole = unstick_decode_pieces(std::iter::once(stream));
-    assert_eq!(
-        whole,
-        unstick_decode_pieces(stream.chunks(1)),
-        "same events"
-    );
+    let whole = unstick_whole(stream);
+    assert_eq!(whole, unstick_bytewise(stream), "same events");
     let mut group = group(c, "feed_granularity", stream.len());
-    group.bench_function("whole", |b| {
-        b.iter(|| unstick_decode_pieces(std::iter::once(black_box(stream))))
-    });
+    group.bench_function("whole", |b| b.iter(|| unstick_whole(black_box(stream))));
     group.bench_function("bytewise", |b| {
-        b.iter(|| unstick_decode_pieces(black_box(stream).chunks(1)))
+        b.iter(|| unstick_bytewise(black_box(stream)))
     });
     group.finish();
 }
@@ -364,16 +377,19 @@ const COMPARISONS: [Comparison; 4] = [
     },
 ];
 
-/// Where criterion keeps its results (as criterion itself decides it).
+/// Where criterion keeps its results, found the way criterion finds it.
 fn criterion_dir() -> PathBuf {
-    std::env::var_os("CRITERION_HOME").map_or_else(
-        || {
-            let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-            tmp.parent()
-                .map_or(tmp.clone(), |target| target.join("criterion"))
-        },
-        PathBuf::from,
-    )
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(target).join("criterion");
+    }
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    match tmp.parent() {
+        Some(target) if std::env::var_os("CARGO").is_some() => target.join("criterion"),
+        _ => PathBuf::from("target/criterion"),
+    }
 }
 
 /// The median time (ns) of `group/function`, if it was measured after `since`.
