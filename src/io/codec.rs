@@ -66,7 +66,7 @@ use crate::decoder::Decoder;
 use crate::encoder::Encoder;
 use crate::error::{ConfigError, DecodeError};
 use crate::event::{Event, Header};
-use crate::io::tokio_io::{decode_error, encode_error};
+use crate::io::io_error::{decode_error, encode_error};
 
 /// The body limit [`FrameCodec::new`] applies when the configuration has none:
 /// 8 MiB.

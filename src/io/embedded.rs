@@ -68,14 +68,13 @@ use embedded_io::{ErrorKind, ErrorType, Read, Write};
 use serde::Serialize;
 
 use crate::Header;
+use crate::io::MAX_PREFIX;
+use crate::io::whole_frame::whole_frame_head;
 use crate::{Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, Event, FrameKind};
 
 /// Bytes read at most per transport call while a header is assembled or a
 /// body skipped (a stack buffer of that size).
 const STAGE: usize = 64;
-
-/// The largest prefix.
-const MAX_PREFIX: usize = 8;
 
 /// What went wrong in a [`FrameReader`] or [`FrameWriter`] over a transport
 /// whose error type is `E`.
@@ -443,24 +442,8 @@ impl<W: Write, const N: usize> FrameWriter<W, N> {
         header: &T,
         body: &[u8],
     ) -> Result<(), Error<W::Error>> {
-        let len = self
-            .encoder
-            .header(header, &mut self.head)
+        let len = whole_frame_head(&mut self.encoder, header, body, &mut self.head)
             .map_err(Error::Encode)?;
-        let actual = body.len() as u64;
-        if let Some(declared) = self
-            .encoder
-            .remaining()
-            .filter(|&declared| declared != actual)
-        {
-            self.encoder.reset();
-            return Err(Error::Encode(EncodeError::BodyLenMismatch {
-                declared,
-                actual,
-            }));
-        }
-        self.encoder.body(body).map_err(Error::Encode)?;
-        self.encoder.end_frame().map_err(Error::Encode)?;
         self.inner.write_all(&self.head[..len]).map_err(Error::Io)?;
         self.inner.write_all(body).map_err(Error::Io)
     }

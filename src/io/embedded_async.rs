@@ -55,15 +55,16 @@
 use embedded_io_async::{ErrorKind, ErrorType, Read, Write};
 use serde::Serialize;
 
+#[cfg(doc)]
+use crate::EncodeError;
+use crate::io::MAX_PREFIX;
 use crate::io::embedded::{Error, Part, expect_kind, feed, needed};
-use crate::{Config, ConfigError, Decoder, EncodeError, Encoder, Event, FrameKind, Header};
+use crate::io::whole_frame::whole_frame_head;
+use crate::{Config, ConfigError, Decoder, Encoder, Event, FrameKind, Header};
 
 /// Bytes read at most per transport call while a header is assembled or a
 /// body skipped (a buffer of that size in the method's future).
 const STAGE: usize = 64;
-
-/// The largest prefix.
-const MAX_PREFIX: usize = 8;
 
 /// Reads frames from an [`embedded_io_async::Read`]: a header, then its body,
 /// then the next one. See the [module docs](self).
@@ -381,24 +382,8 @@ impl<W: Write, const N: usize> FrameWriter<W, N> {
         header: &T,
         body: &[u8],
     ) -> Result<(), Error<W::Error>> {
-        let len = self
-            .encoder
-            .header(header, &mut self.head)
+        let len = whole_frame_head(&mut self.encoder, header, body, &mut self.head)
             .map_err(Error::Encode)?;
-        let actual = body.len() as u64;
-        if let Some(declared) = self
-            .encoder
-            .remaining()
-            .filter(|&declared| declared != actual)
-        {
-            self.encoder.reset();
-            return Err(Error::Encode(EncodeError::BodyLenMismatch {
-                declared,
-                actual,
-            }));
-        }
-        self.encoder.body(body).map_err(Error::Encode)?;
-        self.encoder.end_frame().map_err(Error::Encode)?;
         self.inner
             .write_all(&self.head[..len])
             .await

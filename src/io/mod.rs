@@ -25,3 +25,17 @@ pub mod embedded;
 #[cfg(feature = "embedded-io-async-0_7")]
 #[cfg_attr(docsrs, doc(cfg(feature = "embedded-io-async-0_7")))]
 pub mod embedded_async;
+
+#[cfg(feature = "std")]
+mod io_error;
+
+#[cfg(feature = "std")]
+mod read_buffer;
+
+#[cfg(feature = "std")]
+mod write_buffer;
+
+mod whole_frame;
+
+/// The widest length prefix, in bytes.
+const MAX_PREFIX: usize = 8;

@@ -79,38 +79,25 @@
 //! through unchanged; `Interrupted` is retried. A decode error is final, as
 //! in the [`Decoder`].
 
-use std::boxed::Box;
 use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, ErrorKind};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
-use std::vec;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 
-use crate::{Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, Event, FrameKind};
-use crate::{Error, Header};
+use crate::io::read_buffer::{self, Body, ReadBuffer, parse_header};
+use crate::io::write_buffer::{Pump, WriteBuffer};
+use crate::{Config, ConfigError, FrameKind, Header};
+#[cfg(doc)]
+use crate::{DecodeError, Decoder, EncodeError, Encoder, Error};
 
 /// Size of the buffer inside each [`FrameReader`] and [`FrameWriter`]
 /// (raised to `N + 8` for a header capacity `N` above it).
-pub const BUFFER_SIZE: usize = 64 * 1024;
-
-/// The largest prefix, so that a prefix and a whole header fit in a buffer.
-const MAX_PREFIX: usize = 8;
-
-/// Where the reader stands in the current frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    /// Between frames: the next byte is a prefix byte.
-    Between,
-    /// The prefix is decoded; the header is due.
-    Header,
-    /// The header (or raw prefix) is decoded; body bytes and `FrameEnd` are due.
-    Body,
-}
+pub const BUFFER_SIZE: usize = read_buffer::BUFFER_SIZE;
 
 /// Reads frames from an [`AsyncRead`]: a header, then its body, then the next
 /// one. See the [module docs](self) for an example, cancellation safety and
@@ -119,12 +106,7 @@ enum Part {
 /// `N` is the header capacity of the inner [`Decoder`].
 pub struct FrameReader<R, const N: usize> {
     inner: R,
-    decoder: Decoder<N>,
-    buf: Box<[u8]>,
-    /// `buf[pos..filled]` is read but not yet decoded.
-    pos: usize,
-    filled: usize,
-    part: Part,
+    frames: ReadBuffer<N>,
 }
 
 impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
@@ -135,11 +117,7 @@ impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
     pub fn new(inner: R, config: Config) -> Result<Self, ConfigError> {
         Ok(Self {
             inner,
-            decoder: Decoder::new(config)?,
-            buf: vec![0; buffer_len(N)].into_boxed_slice(),
-            pos: 0,
-            filled: 0,
-            part: Part::Between,
+            frames: ReadBuffer::new(config)?,
         })
     }
 
@@ -155,24 +133,11 @@ impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
     /// `UnexpectedEof`), transport errors, and `InvalidInput` if the reader
     /// is configured for raw frames.
     pub async fn next_header(&mut self) -> io::Result<Option<Header<'_>>> {
-        self.expect_kind(FrameKind::Header)?;
-        if !self.start_frame().await? {
+        self.frames.expect_kind(FrameKind::Header)?;
+        if !self.open_frame().await? {
             return Ok(None);
         }
-        let len = self.decoder.needed() as usize;
-        if !self.fill_to(len).await? {
-            return Err(self.truncated());
-        }
-        let mut input = &self.buf[self.pos..self.pos + len];
-        let event = self.decoder.decode(&mut input).map_err(decode_error)?;
-        self.pos += len;
-        match event {
-            Some(Event::Header(header)) => {
-                self.part = Part::Body;
-                Ok(Some(header))
-            }
-            _ => Err(broken_invariant("a whole header did not yield a header")),
-        }
+        self.frames.header().map(Some)
     }
 
     /// Reads the next frame's header into `T`, unescaping JSON strings into
@@ -185,13 +150,9 @@ impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
     /// body is then still unread: [`skip_body`](Self::skip_body) (or the next
     /// `next_header*` call) passes over it, and the stream goes on.
     pub async fn next_header_as<T: DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
-        let Some(header) = self.next_header().await? else {
-            return Ok(None);
-        };
-        let mut scratch = [0u8; N];
-        match header.parse_unescaped(&mut scratch) {
-            Ok(value) => Ok(Some(value)),
-            Err(err) => Err(io::Error::new(ErrorKind::InvalidData, Error::Parse(err))),
+        match self.next_header().await? {
+            Some(header) => parse_header::<T, N>(header).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -205,11 +166,11 @@ impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
     /// As [`next_header`](Self::next_header); `InvalidInput` if the reader is
     /// configured for header frames.
     pub async fn next_raw(&mut self) -> io::Result<Option<u64>> {
-        self.expect_kind(FrameKind::Raw)?;
-        if !self.start_frame().await? {
+        self.frames.expect_kind(FrameKind::Raw)?;
+        if !self.open_frame().await? {
             return Ok(None);
         }
-        Ok(Some(self.decoder.needed()))
+        Ok(Some(self.frames.body_remaining()))
     }
 
     /// Reads body bytes of the current frame into `out` and returns how many.
@@ -236,36 +197,32 @@ impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
     /// As [`read_body`](Self::read_body).
     pub async fn skip_body(&mut self) -> io::Result<u64> {
         let mut skipped = 0;
-        while self.part == Part::Body {
-            if self.decoder.needed() == 0 {
-                self.end_frame()?;
-            } else {
-                if self.pos == self.filled {
-                    self.refill().await?;
+        loop {
+            match self.frames.body_step(usize::MAX)? {
+                Body::Read(spare) => {
+                    let len = read_retrying(&mut self.inner, spare).await?;
+                    self.frames.commit(len)?;
                 }
-                skipped += self.buffered_body(usize::MAX)?.len() as u64;
+                Body::Chunk([]) => return Ok(skipped),
+                Body::Chunk(chunk) => skipped += chunk.len() as u64,
             }
         }
-        Ok(skipped)
     }
 
     /// Body bytes of the current frame not yet read (0 between frames).
     pub fn body_remaining(&self) -> u64 {
-        match self.part {
-            Part::Body => self.decoder.needed(),
-            Part::Between | Part::Header => 0,
-        }
+        self.frames.body_remaining()
     }
 
     /// The configuration this reader was built with.
     pub const fn config(&self) -> &Config {
-        self.decoder.config()
+        self.frames.config()
     }
 
     /// Bytes read from the transport but not yet decoded: the start of the
     /// next frame(s), or of the rest of this body.
     pub fn buffer(&self) -> &[u8] {
-        &self.buf[self.pos..self.filled]
+        self.frames.buffered()
     }
 
     /// The transport.
@@ -286,155 +243,35 @@ impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
     /// [`read_body`](Self::read_body) as a poll function, for the
     /// [`AsyncRead`] implementation.
     fn poll_read_body(&mut self, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<io::Result<usize>> {
-        if self.part != Part::Body || out.is_empty() {
-            return Poll::Ready(Ok(0));
+        if let Some(want) = self.frames.direct_len(out.len()) {
+            let len = ready!(poll_read_retrying(&mut self.inner, cx, &mut out[..want]))?;
+            return Poll::Ready(self.frames.commit_direct(&out[..len]));
         }
-        if self.decoder.needed() == 0 {
-            self.end_frame()?;
-            return Poll::Ready(Ok(0));
-        }
-        if self.pos == self.filled {
-            if out.len() >= self.buf.len() {
-                return self.poll_read_body_direct(cx, out);
+        loop {
+            match self.frames.body_step(out.len())? {
+                Body::Read(spare) => {
+                    let len = ready!(poll_read_retrying(&mut self.inner, cx, spare))?;
+                    self.frames.commit(len)?;
+                }
+                Body::Chunk(chunk) => {
+                    out[..chunk.len()].copy_from_slice(chunk);
+                    return Poll::Ready(Ok(chunk.len()));
+                }
             }
-            self.pos = 0;
-            self.filled = 0;
-            let len = ready!(poll_read_retrying(&mut self.inner, cx, &mut self.buf))?;
-            if len == 0 {
-                return Poll::Ready(Err(self.truncated()));
-            }
-            self.filled = len;
-        }
-        let chunk = self.buffered_body(out.len())?;
-        let len = chunk.len();
-        out[..len].copy_from_slice(chunk);
-        Poll::Ready(Ok(len))
-    }
-
-    /// Reads body bytes straight into `out`, asking for no more than the
-    /// body owes.
-    fn poll_read_body_direct(
-        &mut self,
-        cx: &mut Context<'_>,
-        out: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        let owed = usize::try_from(self.decoder.needed()).unwrap_or(usize::MAX);
-        let want = owed.min(out.len());
-        let len = ready!(poll_read_retrying(&mut self.inner, cx, &mut out[..want]))?;
-        if len == 0 {
-            return Poll::Ready(Err(self.truncated()));
-        }
-        let mut input = &out[..len];
-        match self.decoder.decode(&mut input).map_err(decode_error)? {
-            Some(Event::Body { .. }) => Poll::Ready(Ok(len)),
-            _ => Poll::Ready(Err(broken_invariant("body bytes yielded no body"))),
         }
     }
 
-    fn expect_kind(&self, kind: FrameKind) -> io::Result<()> {
-        let configured = self.decoder.config().kind();
-        if configured == kind {
-            return Ok(());
-        }
-        Err(encode_error(EncodeError::WrongKind { configured }))
-    }
-
-    /// Finishes the current frame and decodes the next prefix. `false` at a
-    /// clean end of stream; afterwards the part is `Header` or (raw) `Body`.
-    async fn start_frame(&mut self) -> io::Result<bool> {
-        if self.part == Part::Body {
-            self.skip_body().await?;
-        }
-        if self.part == Part::Header {
-            return Ok(true);
-        }
-        let size = self.decoder.config().prefix().size();
-        if !self.fill_to(size).await? {
-            if self.pos < self.filled {
-                return Err(self.truncated());
-            }
-            self.decoder.finish().map_err(decode_error)?;
-            return Ok(false);
-        }
-        let mut input = &self.buf[self.pos..self.pos + size];
-        let event = self.decoder.decode(&mut input).map_err(decode_error)?;
-        self.pos += size;
-        self.part = match event {
-            Some(Event::RawStart { .. }) => Part::Body,
-            _ => Part::Header,
-        };
-        Ok(true)
-    }
-
-    /// Consumes the `FrameEnd` that is due after a complete body.
-    fn end_frame(&mut self) -> io::Result<()> {
-        match self.decoder.decode(&mut &[][..]).map_err(decode_error)? {
-            Some(Event::FrameEnd) => {
-                self.part = Part::Between;
-                Ok(())
-            }
-            _ => Err(broken_invariant("a complete body did not end its frame")),
-        }
-    }
-
-    /// Decodes up to `max` buffered body bytes (at least one must be
-    /// buffered and owed) and returns them.
-    fn buffered_body(&mut self, max: usize) -> io::Result<&[u8]> {
-        let end = self.filled.min(self.pos.saturating_add(max));
-        let mut input = &self.buf[self.pos..end];
-        match self.decoder.decode(&mut input).map_err(decode_error)? {
-            Some(Event::Body { chunk, .. }) => {
-                self.pos += chunk.len();
-                Ok(chunk)
-            }
-            _ => Err(broken_invariant("buffered body bytes yielded no body")),
-        }
-    }
-
-    /// Reads at least one more byte into the buffer, which must be empty.
-    async fn refill(&mut self) -> io::Result<()> {
-        if self.fill_to(1).await? {
-            Ok(())
-        } else {
-            Err(self.truncated())
-        }
-    }
-
-    /// Reads until `want` bytes are buffered; `false` if the stream ended
-    /// first. `want` is at most a prefix or a header, which fit the buffer.
-    /// Cancel-safe: every read lands in the buffer before the next await.
-    async fn fill_to(&mut self, want: usize) -> io::Result<bool> {
-        if self.buf.len() - self.pos < want || self.pos == self.filled {
-            self.buf.copy_within(self.pos..self.filled, 0);
-            self.filled -= self.pos;
-            self.pos = 0;
-        }
-        while self.filled - self.pos < want {
-            let len = read_retrying(&mut self.inner, &mut self.buf[self.filled..]).await?;
-            if len == 0 {
+    /// Reads until the next frame is open (see
+    /// [`ReadBuffer::frame_spare`]); `false` at a clean end of the stream.
+    /// Cancel-safe: every read is committed before the next await.
+    async fn open_frame(&mut self) -> io::Result<bool> {
+        while let Some(spare) = self.frames.frame_spare()? {
+            let len = read_retrying(&mut self.inner, spare).await?;
+            if !self.frames.commit(len)? {
                 return Ok(false);
             }
-            self.filled += len;
         }
         Ok(true)
-    }
-
-    /// The error for a stream that ended inside a frame: the decoder gets
-    /// what is left, then `finish` says how many bytes were missing.
-    fn truncated(&mut self) -> io::Error {
-        let mut input = &self.buf[self.pos..self.filled];
-        self.pos = self.filled;
-        loop {
-            match self.decoder.decode(&mut input) {
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(err) => return decode_error(err),
-            }
-        }
-        match self.decoder.finish() {
-            Err(err) => decode_error(err),
-            Ok(()) => broken_invariant("a stream that ended inside a frame finished cleanly"),
-        }
     }
 }
 
@@ -456,8 +293,8 @@ impl<R: fmt::Debug, const N: usize> fmt::Debug for FrameReader<R, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrameReader")
             .field("inner", &self.inner)
-            .field("decoder", &self.decoder)
-            .field("buffered", &(self.filled - self.pos))
+            .field("decoder", self.frames.decoder())
+            .field("buffered", &self.frames.buffered().len())
             .finish_non_exhaustive()
     }
 }
@@ -474,8 +311,7 @@ impl<R: fmt::Debug, const N: usize> fmt::Debug for FrameReader<R, N> {
 /// (and [`flush`](Self::flush) it).
 pub struct FrameWriter<W, const N: usize> {
     inner: W,
-    encoder: Encoder<N>,
-    buf: Box<[u8]>,
+    frames: WriteBuffer<N>,
 }
 
 impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
@@ -486,8 +322,7 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
     pub fn new(inner: W, config: Config) -> Result<Self, ConfigError> {
         Ok(Self {
             inner,
-            encoder: Encoder::new(config)?,
-            buf: vec![0; buffer_len(N)].into_boxed_slice(),
+            frames: WriteBuffer::new(config)?,
         })
     }
 
@@ -498,11 +333,8 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
     /// `InvalidInput` with the [`EncodeError`] if the header is refused
     /// (nothing is written); transport errors.
     pub async fn write_header<T: Serialize + ?Sized>(&mut self, header: &T) -> io::Result<()> {
-        let len = self
-            .encoder
-            .header(header, &mut self.buf)
-            .map_err(encode_error)?;
-        self.inner.write_all(&self.buf[..len]).await
+        let head = self.frames.header(header)?;
+        self.inner.write_all(head).await
     }
 
     /// Writes the prefix of a raw frame of `len` payload bytes and opens it.
@@ -510,8 +342,8 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
     /// # Errors
     /// As [`write_header`](Self::write_header).
     pub async fn write_raw_start(&mut self, len: u64) -> io::Result<()> {
-        let written = self.encoder.raw(len, &mut self.buf).map_err(encode_error)?;
-        self.inner.write_all(&self.buf[..written]).await
+        let prefix = self.frames.raw(len)?;
+        self.inner.write_all(prefix).await
     }
 
     /// Writes the next body bytes of the open frame.
@@ -521,7 +353,7 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
     /// fewer bytes (nothing is written), or
     /// [`EncodeError::NoFrameInProgress`]; transport errors.
     pub async fn write_body(&mut self, chunk: &[u8]) -> io::Result<()> {
-        let chunk = self.encoder.body(chunk).map_err(encode_error)?;
+        let chunk = self.frames.body(chunk)?;
         self.inner.write_all(chunk).await
     }
 
@@ -531,7 +363,7 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
     /// `InvalidInput` with [`EncodeError::BodyUnderrun`] (the frame stays
     /// open) or [`EncodeError::NoFrameInProgress`].
     pub fn end_frame(&mut self) -> io::Result<()> {
-        self.encoder.end_frame().map_err(encode_error)
+        self.frames.end_frame()
     }
 
     /// Writes a whole header frame whose body is `body`, in one write when
@@ -546,34 +378,9 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
         header: &T,
         body: &[u8],
     ) -> io::Result<()> {
-        let head = self
-            .encoder
-            .header(header, &mut self.buf)
-            .map_err(encode_error)?;
-        let actual = body.len() as u64;
-        if let Some(declared) = self
-            .encoder
-            .remaining()
-            .filter(|&declared| declared != actual)
-        {
-            self.encoder.reset();
-            return Err(encode_error(EncodeError::BodyLenMismatch {
-                declared,
-                actual,
-            }));
-        }
-        self.encoder.body(body).map_err(encode_error)?;
-        self.encoder.end_frame().map_err(encode_error)?;
-        match self.buf.get_mut(head..head + body.len()) {
-            Some(room) => {
-                room.copy_from_slice(body);
-                self.inner.write_all(&self.buf[..head + body.len()]).await
-            }
-            None => {
-                self.inner.write_all(&self.buf[..head]).await?;
-                self.inner.write_all(body).await
-            }
-        }
+        let (head, rest) = self.frames.frame(header, body)?;
+        self.inner.write_all(head).await?;
+        self.inner.write_all(rest).await
     }
 
     /// Writes a whole header frame whose body is read from `source`, which
@@ -592,10 +399,7 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
         T: Serialize + ?Sized,
         S: AsyncRead + Unpin + ?Sized,
     {
-        let head = self
-            .encoder
-            .header(header, &mut self.buf)
-            .map_err(encode_error)?;
+        let head = self.frames.open_header(header)?;
         self.pump(source, head).await
     }
 
@@ -622,7 +426,7 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
 
     /// Body bytes the open frame still expects, or `None` between frames.
     pub const fn remaining(&self) -> Option<u64> {
-        self.encoder.remaining()
+        self.frames.encoder().remaining()
     }
 
     /// Flushes the transport.
@@ -644,7 +448,7 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
 
     /// The configuration this writer was built with.
     pub const fn config(&self) -> &Config {
-        self.encoder.config()
+        self.frames.encoder().config()
     }
 
     /// The transport.
@@ -664,61 +468,31 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
 
     /// Copies the open frame's body from `source` through the buffer, whose
     /// first `pending` bytes are already part of the frame, then checks that
-    /// `source` has ended, writes what is pending and closes the frame.
+    /// `source` has ended, writes what is pending and closes the frame;
+    /// returns the body length.
     async fn pump<S>(&mut self, source: &mut S, mut pending: usize) -> io::Result<u64>
     where
         S: AsyncRead + Unpin + ?Sized,
     {
-        let mut copied = 0;
+        let owed = self.frames.owed()?;
         loop {
-            let remaining = self
-                .encoder
-                .remaining()
-                .ok_or(EncodeError::NoFrameInProgress);
-            let remaining = remaining.map_err(encode_error)?;
-            if remaining == 0 {
-                break;
+            match self.frames.pump(pending)? {
+                Pump::Flush(full) => {
+                    self.inner.write_all(full).await?;
+                    pending = 0;
+                }
+                Pump::Read(room) => {
+                    let len = read_retrying(source, room).await?;
+                    pending = self.frames.pumped(pending, len)?;
+                }
+                Pump::Done => break,
             }
-            if pending == self.buf.len() {
-                self.inner.write_all(&self.buf[..pending]).await?;
-                pending = 0;
-            }
-            let space = self.buf.len() - pending;
-            let room = usize::try_from(remaining).map_or(space, |owed| owed.min(space));
-            let len = read_retrying(source, &mut self.buf[pending..pending + room]).await?;
-            if len == 0 {
-                self.encoder.reset();
-                let err = EncodeError::BodyUnderrun { missing: remaining };
-                return Err(io::Error::new(ErrorKind::UnexpectedEof, err));
-            }
-            self.encoder
-                .body(&self.buf[pending..pending + len])
-                .map_err(encode_error)?;
-            pending += len;
-            copied += len as u64;
         }
-        self.ensure_ended(source).await?;
-        self.inner.write_all(&self.buf[..pending]).await?;
-        self.encoder.end_frame().map_err(encode_error)?;
-        Ok(copied)
-    }
-
-    /// Refuses a source that still has bytes after the declared body.
-    async fn ensure_ended<S>(&mut self, source: &mut S) -> io::Result<()>
-    where
-        S: AsyncRead + Unpin + ?Sized,
-    {
-        let mut probe = [0u8; 1];
-        let extra = read_retrying(source, &mut probe).await?;
-        if extra == 0 {
-            return Ok(());
-        }
-        self.encoder.reset();
-        let err = EncodeError::BodyOverrun {
-            remaining: 0,
-            chunk: extra,
-        };
-        Err(io::Error::new(ErrorKind::InvalidData, err))
+        let extra = read_retrying(source, &mut [0u8; 1]).await?;
+        let rest = self.frames.source_ended(pending, extra)?;
+        self.inner.write_all(rest).await?;
+        self.frames.end_frame()?;
+        Ok(owed)
     }
 }
 
@@ -726,18 +500,8 @@ impl<W: fmt::Debug, const N: usize> fmt::Debug for FrameWriter<W, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrameWriter")
             .field("inner", &self.inner)
-            .field("encoder", &self.encoder)
+            .field("encoder", self.frames.encoder())
             .finish_non_exhaustive()
-    }
-}
-
-/// The buffer length for a header capacity of `n`.
-const fn buffer_len(n: usize) -> usize {
-    let needed = n.saturating_add(MAX_PREFIX);
-    if needed > BUFFER_SIZE {
-        needed
-    } else {
-        BUFFER_SIZE
     }
 }
 
@@ -771,38 +535,5 @@ where
             Err(err) => return Poll::Ready(Err(err)),
             Ok(()) => return Poll::Ready(Ok(read.filled().len())),
         }
-    }
-}
-
-/// A decode error as an `io::Error`: truncation is `UnexpectedEof`, the rest
-/// `InvalidData`.
-pub(crate) fn decode_error(err: DecodeError) -> io::Error {
-    let kind = match err {
-        DecodeError::TruncatedPrefix { .. }
-        | DecodeError::TruncatedHeader { .. }
-        | DecodeError::TruncatedBody { .. } => ErrorKind::UnexpectedEof,
-        _ => ErrorKind::InvalidData,
-    };
-    io::Error::new(kind, err)
-}
-
-/// An encode error caused by the caller's arguments, as an `io::Error`.
-pub(crate) fn encode_error(err: EncodeError) -> io::Error {
-    io::Error::new(ErrorKind::InvalidInput, err)
-}
-
-/// An error for a state the adapter's own bookkeeping rules out.
-fn broken_invariant(what: &'static str) -> io::Error {
-    io::Error::other(what)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn buffer_holds_a_prefix_and_a_whole_header() {
-        assert_eq!(buffer_len(256), BUFFER_SIZE);
-        assert_eq!(buffer_len(BUFFER_SIZE), BUFFER_SIZE + MAX_PREFIX);
     }
 }
