@@ -67,14 +67,12 @@ use core::fmt;
 use embedded_io::{ErrorKind, ErrorType, Read, Write};
 use serde::Serialize;
 
-use crate::Header;
+#[cfg(doc)]
+use crate::Decoder;
 use crate::io::MAX_PREFIX;
+use crate::io::unbuffered::{STAGE, Unbuffered};
 use crate::io::whole_frame::whole_frame_head;
-use crate::{Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, Event, FrameKind};
-
-/// Bytes read at most per transport call while a header is assembled or a
-/// body skipped (a stack buffer of that size).
-const STAGE: usize = 64;
+use crate::{Config, ConfigError, DecodeError, EncodeError, Encoder, FrameKind, Header};
 
 /// What went wrong in a [`FrameReader`] or [`FrameWriter`] over a transport
 /// whose error type is `E`.
@@ -123,17 +121,6 @@ impl<E: embedded_io::Error + 'static> embedded_io::Error for Error<E> {
     }
 }
 
-/// Where the reader stands in the current frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Part {
-    /// Between frames: the next byte is a prefix byte.
-    Between,
-    /// The prefix is decoded; the header is due.
-    Header,
-    /// The header (or raw prefix) is decoded; body bytes and `FrameEnd` are due.
-    Body,
-}
-
 /// Reads frames from an [`embedded_io::Read`]: a header, then its body, then
 /// the next one. See the [module docs](self).
 ///
@@ -141,8 +128,7 @@ pub(crate) enum Part {
 #[derive(Debug)]
 pub struct FrameReader<R, const N: usize> {
     inner: R,
-    decoder: Decoder<N>,
-    part: Part,
+    state: Unbuffered<N>,
 }
 
 impl<R: Read, const N: usize> FrameReader<R, N> {
@@ -153,8 +139,7 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
     pub fn new(inner: R, config: Config) -> Result<Self, ConfigError> {
         Ok(Self {
             inner,
-            decoder: Decoder::new(config)?,
-            part: Part::Between,
+            state: Unbuffered::new(config)?,
         })
     }
 
@@ -170,34 +155,20 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
     /// error), [`Error::Io`], and [`Error::Encode`] with
     /// [`EncodeError::WrongKind`] if the reader is configured for raw frames.
     pub fn next_header(&mut self) -> Result<Option<Header<'_>>, Error<R::Error>> {
-        expect_kind(&self.decoder, FrameKind::Header)?;
-        if !self.start_frame()? {
-            return Ok(None);
-        }
+        self.state.expect_kind(FrameKind::Header)?;
+        self.skip_body()?;
         let mut stage = [0u8; STAGE];
         let last = loop {
-            let need = needed(&self.decoder);
-            let len = match need {
-                0 => 0,
-                _ => self.read(&mut stage[..need.min(STAGE)])?,
-            };
-            if len == need {
+            let want = self.state.head_want(STAGE);
+            let len = self.read(&mut stage[..want])?;
+            if self.state.completes_header(len) {
                 break len;
             }
-            if len == 0 {
-                self.end_of_stream()?;
+            if !self.state.commit(&stage[..len])? {
                 return Ok(None);
             }
-            feed(&mut self.decoder, &stage[..len])?;
         };
-        match self.decoder.decode(&mut &stage[..last]) {
-            Ok(Some(Event::Header(header))) => {
-                self.part = Part::Body;
-                Ok(Some(header))
-            }
-            Err(err) => Err(Error::Decode(err)),
-            Ok(_) => unreachable!("the decoder yields the header with its last byte"),
-        }
+        self.state.header(&stage[..last]).map(Some)
     }
 
     /// Reads the next raw frame's prefix, first skipping whatever is left of
@@ -209,11 +180,17 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
     /// As [`next_header`](Self::next_header); [`EncodeError::WrongKind`] if
     /// the reader is configured for header frames.
     pub fn next_raw(&mut self) -> Result<Option<u64>, Error<R::Error>> {
-        expect_kind(&self.decoder, FrameKind::Raw)?;
-        if !self.start_frame()? {
-            return Ok(None);
+        self.state.expect_kind(FrameKind::Raw)?;
+        self.skip_body()?;
+        let mut stage = [0u8; MAX_PREFIX];
+        while self.state.in_prefix() {
+            let want = self.state.head_want(MAX_PREFIX);
+            let len = self.read(&mut stage[..want])?;
+            if !self.state.commit(&stage[..len])? {
+                return Ok(None);
+            }
         }
-        Ok(Some(self.body_remaining()))
+        Ok(Some(self.state.body_remaining()))
     }
 
     /// Reads body bytes of the current frame into `out` and returns how many.
@@ -226,22 +203,11 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
     /// [`Error::Decode`] with [`DecodeError::TruncatedBody`] if the stream
     /// ends inside the body; [`Error::Io`].
     pub fn read_body(&mut self, out: &mut [u8]) -> Result<usize, Error<R::Error>> {
-        if self.part != Part::Body || out.is_empty() {
+        let Some(want) = self.state.body_want(out.len())? else {
             return Ok(0);
-        }
-        let owed = needed(&self.decoder);
-        if owed == 0 {
-            feed(&mut self.decoder, &[])?;
-            self.part = Part::Between;
-            return Ok(0);
-        }
-        let want = owed.min(out.len());
+        };
         let len = self.read(&mut out[..want])?;
-        if len == 0 {
-            self.end_of_stream()?;
-            return Ok(0);
-        }
-        feed(&mut self.decoder, &out[..len])?;
+        self.state.commit(&out[..len])?;
         Ok(len)
     }
 
@@ -263,15 +229,12 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
 
     /// Body bytes of the current frame not yet read (0 between frames).
     pub fn body_remaining(&self) -> u64 {
-        match self.part {
-            Part::Body => self.decoder.needed(),
-            Part::Between | Part::Header => 0,
-        }
+        self.state.body_remaining()
     }
 
     /// The configuration this reader was built with.
     pub const fn config(&self) -> &Config {
-        self.decoder.config()
+        self.state.config()
     }
 
     /// The transport.
@@ -290,46 +253,12 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
         self.inner
     }
 
-    /// Finishes the current frame and decodes the next prefix. `false` at a
-    /// clean end of stream; afterwards the part is `Header` or (raw) `Body`.
-    fn start_frame(&mut self) -> Result<bool, Error<R::Error>> {
-        self.skip_body()?;
-        if self.part == Part::Header {
-            return Ok(true);
-        }
-        let mut stage = [0u8; MAX_PREFIX];
-        loop {
-            let need = needed(&self.decoder).min(MAX_PREFIX);
-            let len = match need {
-                0 => 0,
-                _ => self.read(&mut stage[..need])?,
-            };
-            if len == 0 {
-                self.end_of_stream()?;
-                return Ok(false);
-            }
-            let event = self.decoder.decode(&mut &stage[..len]);
-            match event.map_err(Error::Decode)? {
-                // A raw frame opens with its prefix.
-                Some(_) => self.part = Part::Body,
-                // A complete header-frame prefix: the header is due.
-                None if len == need => self.part = Part::Header,
-                None => continue,
-            }
-            return Ok(true);
-        }
-    }
-
-    /// The transport has ended: fine between frames (the reader then stands
-    /// there), else the decoder's truncation error.
-    fn end_of_stream(&mut self) -> Result<(), Error<R::Error>> {
-        self.decoder.finish().map_err(Error::Decode)?;
-        self.part = Part::Between;
-        Ok(())
-    }
-
-    /// One read, retried on `Interrupted`; `Ok(0)` at the end of the stream.
+    /// One read, retried on `Interrupted`; `Ok(0)` at the end of the stream,
+    /// and at once for an empty `buf` (the transport is not asked).
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error<R::Error>> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
         loop {
             match self.inner.read(buf) {
                 Err(err) if embedded_io::Error::kind(&err) == ErrorKind::Interrupted => {}
@@ -479,36 +408,5 @@ impl<W: Write, const N: usize> FrameWriter<W, N> {
     /// The transport.
     pub fn into_inner(self) -> W {
         self.inner
-    }
-}
-
-/// Refuses a reader call for the other frame kind.
-pub(crate) fn expect_kind<E, const N: usize>(
-    decoder: &Decoder<N>,
-    kind: FrameKind,
-) -> Result<(), Error<E>> {
-    let configured = decoder.config().kind();
-    if configured == kind {
-        return Ok(());
-    }
-    Err(Error::Encode(EncodeError::WrongKind { configured }))
-}
-
-/// The bytes the decoder's current part still needs, as a slice length
-/// (0 after an error).
-pub(crate) fn needed<const N: usize>(decoder: &Decoder<N>) -> usize {
-    usize::try_from(decoder.needed()).unwrap_or(usize::MAX)
-}
-
-/// Hands `bytes` — all part of the current prefix, header or body, as the
-/// reader only ever reads what `needed` allows — to the decoder. An empty
-/// `bytes` after a complete body ends the frame.
-pub(crate) fn feed<E, const N: usize>(
-    decoder: &mut Decoder<N>,
-    mut bytes: &[u8],
-) -> Result<(), Error<E>> {
-    match decoder.decode(&mut bytes) {
-        Ok(_) => Ok(()),
-        Err(err) => Err(Error::Decode(err)),
     }
 }

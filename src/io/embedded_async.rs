@@ -55,16 +55,13 @@
 use embedded_io_async::{ErrorKind, ErrorType, Read, Write};
 use serde::Serialize;
 
-#[cfg(doc)]
-use crate::EncodeError;
 use crate::io::MAX_PREFIX;
-use crate::io::embedded::{Error, Part, expect_kind, feed, needed};
+use crate::io::embedded::Error;
+use crate::io::unbuffered::{STAGE, Unbuffered};
 use crate::io::whole_frame::whole_frame_head;
-use crate::{Config, ConfigError, Decoder, Encoder, Event, FrameKind, Header};
-
-/// Bytes read at most per transport call while a header is assembled or a
-/// body skipped (a buffer of that size in the method's future).
-const STAGE: usize = 64;
+use crate::{Config, ConfigError, Encoder, FrameKind, Header};
+#[cfg(doc)]
+use crate::{Decoder, EncodeError};
 
 /// Reads frames from an [`embedded_io_async::Read`]: a header, then its body,
 /// then the next one. See the [module docs](self).
@@ -73,8 +70,7 @@ const STAGE: usize = 64;
 #[derive(Debug)]
 pub struct FrameReader<R, const N: usize> {
     inner: R,
-    decoder: Decoder<N>,
-    part: Part,
+    state: Unbuffered<N>,
 }
 
 impl<R: Read, const N: usize> FrameReader<R, N> {
@@ -85,8 +81,7 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
     pub fn new(inner: R, config: Config) -> Result<Self, ConfigError> {
         Ok(Self {
             inner,
-            decoder: Decoder::new(config)?,
-            part: Part::Between,
+            state: Unbuffered::new(config)?,
         })
     }
 
@@ -102,34 +97,20 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
     /// error), [`Error::Io`], and [`Error::Encode`] with
     /// [`EncodeError::WrongKind`] if the reader is configured for raw frames.
     pub async fn next_header(&mut self) -> Result<Option<Header<'_>>, Error<R::Error>> {
-        expect_kind(&self.decoder, FrameKind::Header)?;
-        if !self.start_frame().await? {
-            return Ok(None);
-        }
+        self.state.expect_kind(FrameKind::Header)?;
+        self.skip_body().await?;
         let mut stage = [0u8; STAGE];
         let last = loop {
-            let need = needed(&self.decoder);
-            let len = match need {
-                0 => 0,
-                _ => self.read(&mut stage[..need.min(STAGE)]).await?,
-            };
-            if len == need {
+            let want = self.state.head_want(STAGE);
+            let len = self.read(&mut stage[..want]).await?;
+            if self.state.completes_header(len) {
                 break len;
             }
-            if len == 0 {
-                self.end_of_stream()?;
+            if !self.state.commit(&stage[..len])? {
                 return Ok(None);
             }
-            feed(&mut self.decoder, &stage[..len])?;
         };
-        match self.decoder.decode(&mut &stage[..last]) {
-            Ok(Some(Event::Header(header))) => {
-                self.part = Part::Body;
-                Ok(Some(header))
-            }
-            Err(err) => Err(Error::Decode(err)),
-            Ok(_) => unreachable!("the decoder yields the header with its last byte"),
-        }
+        self.state.header(&stage[..last]).map(Some)
     }
 
     /// Reads the next raw frame's prefix, first skipping whatever is left of
@@ -141,11 +122,17 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
     /// As [`next_header`](Self::next_header); [`EncodeError::WrongKind`] if
     /// the reader is configured for header frames.
     pub async fn next_raw(&mut self) -> Result<Option<u64>, Error<R::Error>> {
-        expect_kind(&self.decoder, FrameKind::Raw)?;
-        if !self.start_frame().await? {
-            return Ok(None);
+        self.state.expect_kind(FrameKind::Raw)?;
+        self.skip_body().await?;
+        let mut stage = [0u8; MAX_PREFIX];
+        while self.state.in_prefix() {
+            let want = self.state.head_want(MAX_PREFIX);
+            let len = self.read(&mut stage[..want]).await?;
+            if !self.state.commit(&stage[..len])? {
+                return Ok(None);
+            }
         }
-        Ok(Some(self.body_remaining()))
+        Ok(Some(self.state.body_remaining()))
     }
 
     /// Reads body bytes of the current frame into `out` and returns how many.
@@ -159,22 +146,11 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
     /// [`DecodeError::TruncatedBody`](crate::DecodeError::TruncatedBody) if
     /// the stream ends inside the body; [`Error::Io`].
     pub async fn read_body(&mut self, out: &mut [u8]) -> Result<usize, Error<R::Error>> {
-        if self.part != Part::Body || out.is_empty() {
+        let Some(want) = self.state.body_want(out.len())? else {
             return Ok(0);
-        }
-        let owed = needed(&self.decoder);
-        if owed == 0 {
-            feed(&mut self.decoder, &[])?;
-            self.part = Part::Between;
-            return Ok(0);
-        }
-        let want = owed.min(out.len());
+        };
         let len = self.read(&mut out[..want]).await?;
-        if len == 0 {
-            self.end_of_stream()?;
-            return Ok(0);
-        }
-        feed(&mut self.decoder, &out[..len])?;
+        self.state.commit(&out[..len])?;
         Ok(len)
     }
 
@@ -196,15 +172,12 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
 
     /// Body bytes of the current frame not yet read (0 between frames).
     pub fn body_remaining(&self) -> u64 {
-        match self.part {
-            Part::Body => self.decoder.needed(),
-            Part::Between | Part::Header => 0,
-        }
+        self.state.body_remaining()
     }
 
     /// The configuration this reader was built with.
     pub const fn config(&self) -> &Config {
-        self.decoder.config()
+        self.state.config()
     }
 
     /// The transport.
@@ -223,46 +196,12 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
         self.inner
     }
 
-    /// Finishes the current frame and decodes the next prefix. `false` at a
-    /// clean end of stream; afterwards the part is `Header` or (raw) `Body`.
-    async fn start_frame(&mut self) -> Result<bool, Error<R::Error>> {
-        self.skip_body().await?;
-        if self.part == Part::Header {
-            return Ok(true);
-        }
-        let mut stage = [0u8; MAX_PREFIX];
-        loop {
-            let need = needed(&self.decoder).min(MAX_PREFIX);
-            let len = match need {
-                0 => 0,
-                _ => self.read(&mut stage[..need]).await?,
-            };
-            if len == 0 {
-                self.end_of_stream()?;
-                return Ok(false);
-            }
-            let event = self.decoder.decode(&mut &stage[..len]);
-            match event.map_err(Error::Decode)? {
-                // A raw frame opens with its prefix.
-                Some(_) => self.part = Part::Body,
-                // A complete header-frame prefix: the header is due.
-                None if len == need => self.part = Part::Header,
-                None => continue,
-            }
-            return Ok(true);
-        }
-    }
-
-    /// The transport has ended: fine between frames (the reader then stands
-    /// there), else the decoder's truncation error.
-    fn end_of_stream(&mut self) -> Result<(), Error<R::Error>> {
-        self.decoder.finish().map_err(Error::Decode)?;
-        self.part = Part::Between;
-        Ok(())
-    }
-
-    /// One read, retried on `Interrupted`; `Ok(0)` at the end of the stream.
+    /// One read, retried on `Interrupted`; `Ok(0)` at the end of the stream,
+    /// and at once for an empty `buf` (the transport is not asked).
     async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error<R::Error>> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
         loop {
             match self.inner.read(buf).await {
                 Err(err) if embedded_io_async::Error::kind(&err) == ErrorKind::Interrupted => {}

@@ -35,6 +35,9 @@ mod read_buffer;
 #[cfg(feature = "std")]
 mod write_buffer;
 
+#[cfg(feature = "embedded-io-0_7")]
+mod unbuffered;
+
 mod whole_frame;
 
 /// The widest length prefix, in bytes.
