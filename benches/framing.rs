@@ -8,8 +8,12 @@
 //! | `encode`           | `unstick`, `tokio_util_serde_json`  | writing the 10,000 small frames into one buffer |
 //!
 //! Machines are noisy: only the ratios printed at the end of a run (both
-//! sides measured in that same run) mean anything. BENCHMARKS.md says
-//! exactly what each side does and holds the measured ratios.
+//! sides measured in that same run) mean anything. Each is printed twice: as
+//! the ratio of criterion's two medians, and timed interleaved (one call of
+//! each side back to back, 21 rounds, median ratio), which load that comes
+//! and goes between criterion's measurements of the two sides cannot skew.
+//! BENCHMARKS.md says exactly what each side does and holds the measured
+//! ratios.
 //!
 //! ```text
 //! cargo bench --bench framing
@@ -21,7 +25,7 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use criterion::{BenchmarkGroup, Criterion, Throughput, measurement::WallTime};
@@ -295,15 +299,14 @@ fn bench_small_frames(c: &mut Criterion, stream: &[u8]) {
     group.finish();
 }
 
-fn bench_large_body(c: &mut Criterion) {
-    let stream = large_stream();
+fn bench_large_body(c: &mut Criterion, stream: &[u8]) {
     let mut buf = vec![0; LARGE_SLICE];
-    let decoded = unstick_large(&stream);
+    let decoded = unstick_large(stream);
     assert_eq!(decoded, 2 * LARGE_BODY as u64 + 1, "every body byte seen");
     let mut group = group(c, "large_body", stream.len());
-    group.bench_function("unstick", |b| b.iter(|| unstick_large(black_box(&stream))));
+    group.bench_function("unstick", |b| b.iter(|| unstick_large(black_box(stream))));
     group.bench_function("memcpy", |b| {
-        b.iter(|| memcpy_large(black_box(&stream), &mut buf))
+        b.iter(|| memcpy_large(black_box(stream), &mut buf))
     });
     group.finish();
 }
@@ -337,6 +340,13 @@ fn bench_encode(c: &mut Criterion, frames: &[Frame], stream: &[u8]) {
     group.finish();
 }
 
+/// The streams every group reads.
+struct Inputs {
+    frames: Vec<Frame>,
+    small: Vec<u8>,
+    large: Vec<u8>,
+}
+
 /// How a pair compares: `ratio = time(numerator) / time(denominator)`.
 struct Comparison {
     group: &'static str,
@@ -344,6 +354,57 @@ struct Comparison {
     denominator: &'static str,
     meaning: &'static str,
     goal: &'static str,
+    /// The same ratio timed with the two sides interleaved.
+    interleaved: fn(&Inputs) -> f64,
+}
+
+/// Rounds of an interleaved comparison.
+const ROUNDS: usize = 21;
+
+/// Times one call of `numerator` and one of `denominator`, back to back,
+/// [`ROUNDS`] times, and returns the median of the per-round ratios: load
+/// that comes and goes hits both sides of a round alike.
+fn interleaved(mut numerator: impl FnMut() -> u64, mut denominator: impl FnMut() -> u64) -> f64 {
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|_| time_once(&mut numerator) / time_once(&mut denominator))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ROUNDS / 2]
+}
+
+fn time_once(f: &mut impl FnMut() -> u64) -> f64 {
+    let start = Instant::now();
+    black_box(f());
+    start.elapsed().as_secs_f64()
+}
+
+fn small_frames_interleaved(inputs: &Inputs) -> f64 {
+    let stream = &inputs.small;
+    interleaved(|| peer_receive(stream), || unstick_receive(stream))
+}
+
+fn large_body_interleaved(inputs: &Inputs) -> f64 {
+    let mut buf = vec![0; LARGE_SLICE];
+    let stream = &inputs.large;
+    interleaved(|| memcpy_large(stream, &mut buf), || unstick_large(stream))
+}
+
+fn feed_granularity_interleaved(inputs: &Inputs) -> f64 {
+    let stream = &inputs.small;
+    interleaved(|| unstick_bytewise(stream), || unstick_whole(stream))
+}
+
+fn encode_interleaved(inputs: &Inputs) -> f64 {
+    let mut out = vec![0; inputs.small.len()];
+    let mut peer_out = BytesMut::with_capacity(inputs.small.len());
+    interleaved(
+        || {
+            peer_out.clear();
+            peer_encode(&inputs.frames, &mut peer_out);
+            peer_out.len() as u64
+        },
+        || unstick_encode(&inputs.frames, &mut out) as u64,
+    )
 }
 
 const COMPARISONS: [Comparison; 4] = [
@@ -353,6 +414,7 @@ const COMPARISONS: [Comparison; 4] = [
         denominator: "unstick",
         meaning: "unstick throughput / peer throughput",
         goal: ">= 2",
+        interleaved: small_frames_interleaved,
     },
     Comparison {
         group: "large_body",
@@ -360,6 +422,7 @@ const COMPARISONS: [Comparison; 4] = [
         denominator: "unstick",
         meaning: "memcpy time / unstick time",
         goal: ">= 10",
+        interleaved: large_body_interleaved,
     },
     Comparison {
         group: "feed_granularity",
@@ -367,6 +430,7 @@ const COMPARISONS: [Comparison; 4] = [
         denominator: "whole",
         meaning: "bytewise time / whole time",
         goal: "<= 10",
+        interleaved: feed_granularity_interleaved,
     },
     Comparison {
         group: "encode",
@@ -374,6 +438,7 @@ const COMPARISONS: [Comparison; 4] = [
         denominator: "unstick",
         meaning: "unstick throughput / peer throughput",
         goal: "none set",
+        interleaved: encode_interleaved,
     },
 ];
 
@@ -408,8 +473,9 @@ fn median_ns(group: &str, function: &str, since: SystemTime) -> Option<f64> {
     estimates["median"]["point_estimate"].as_f64()
 }
 
-/// Prints the ratio of every pair measured in this run.
-fn print_ratios(since: SystemTime) {
+/// Prints the ratio of every pair criterion measured in this run, beside the
+/// same ratio timed interleaved.
+fn print_ratios(since: SystemTime, inputs: &Inputs) {
     let mut lines = Vec::new();
     for comparison in &COMPARISONS {
         let times = (
@@ -418,31 +484,43 @@ fn print_ratios(since: SystemTime) {
         );
         if let (Some(numerator), Some(denominator)) = times {
             lines.push(format!(
-                "{:<17} {:>9.2}  {:<38} goal {}",
+                "{:<17} {:>9.2} {:>11.2}  {:<37} {}",
                 comparison.group,
                 numerator / denominator,
+                (comparison.interleaved)(inputs),
                 comparison.meaning,
                 comparison.goal
             ));
         }
     }
-    if !lines.is_empty() {
-        println!("\nRatios of medians measured in this run:");
-        for line in lines {
-            println!("{line}");
-        }
+    if lines.is_empty() {
+        return;
+    }
+    println!("\nRatios measured in this run (criterion: of the two medians; interleaved:");
+    println!("median of {ROUNDS} rounds that time one call of each side back to back):");
+    println!(
+        "{:<17} {:>9} {:>11}  {:<37} goal",
+        "group", "criterion", "interleaved", "meaning"
+    );
+    for line in lines {
+        println!("{line}");
     }
 }
 
 fn main() {
     let started = SystemTime::now();
     let frames = small_frames();
-    let stream = small_stream(&frames);
+    let small = small_stream(&frames);
+    let inputs = Inputs {
+        frames,
+        small,
+        large: large_stream(),
+    };
     let mut criterion = Criterion::default().configure_from_args();
-    bench_small_frames(&mut criterion, &stream);
-    bench_large_body(&mut criterion);
-    bench_feed_granularity(&mut criterion, &stream);
-    bench_encode(&mut criterion, &frames, &stream);
+    bench_small_frames(&mut criterion, &inputs.small);
+    bench_large_body(&mut criterion, &inputs.large);
+    bench_feed_granularity(&mut criterion, &inputs.small);
+    bench_encode(&mut criterion, &inputs.frames, &inputs.small);
     criterion.final_summary();
-    print_ratios(started);
+    print_ratios(started, &inputs);
 }
