@@ -103,10 +103,10 @@ impl<const N: usize> Decoder<N> {
     /// configured maximum header length exceeds `N`, and
     /// [`ConfigError::ZeroHeaderLimit`] if `N` is 0 and no smaller limit is set.
     pub const fn new(config: Config) -> Result<Self, ConfigError> {
-        if let FrameKind::Header = config.kind() {
-            if let Err(err) = config.header_limit(N) {
-                return Err(err);
-            }
+        if let FrameKind::Header = config.kind()
+            && let Err(err) = config.header_limit(N)
+        {
+            return Err(err);
         }
         Ok(Self {
             config,
