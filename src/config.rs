@@ -147,20 +147,21 @@ impl Config {
         self.max_body_len
     }
 
-    /// The header limit in force for a buffer of `capacity` bytes.
+    /// Checks that a decoder or encoder with a header buffer of `capacity`
+    /// bytes can work with this configuration. Raw frames need no buffer.
     ///
     /// # Errors
-    /// [`ConfigError::HeaderLimitAboveCapacity`] if the configured limit
-    /// exceeds `capacity`; [`ConfigError::ZeroHeaderLimit`] if there is no
-    /// configured limit and `capacity` is 0.
-    pub(crate) const fn header_limit(&self, capacity: usize) -> Result<usize, ConfigError> {
-        match self.max_header_len() {
-            Some(max) if max > capacity => {
+    /// For header frames: [`ConfigError::HeaderLimitAboveCapacity`] if the
+    /// configured limit exceeds `capacity`; [`ConfigError::ZeroHeaderLimit`]
+    /// if there is no configured limit and `capacity` is 0.
+    pub(crate) const fn check_capacity(&self, capacity: usize) -> Result<(), ConfigError> {
+        match (self.kind, self.max_header_len()) {
+            (FrameKind::Raw, _) => Ok(()),
+            (FrameKind::Header, Some(max)) if max > capacity => {
                 Err(ConfigError::HeaderLimitAboveCapacity { max, capacity })
             }
-            Some(max) => Ok(max),
-            None if capacity == 0 => Err(ConfigError::ZeroHeaderLimit),
-            None => Ok(capacity),
+            (FrameKind::Header, None) if capacity == 0 => Err(ConfigError::ZeroHeaderLimit),
+            (FrameKind::Header, _) => Ok(()),
         }
     }
 }
@@ -293,20 +294,22 @@ mod tests {
     }
 
     #[test]
-    fn header_limit_defaults_to_capacity_and_may_not_exceed_it() {
-        assert_eq!(Config::default().header_limit(256), Ok(256));
+    fn header_limit_may_not_exceed_the_buffer_capacity() {
+        assert_eq!(Config::default().check_capacity(256), Ok(()));
         let config = Config::builder().max_header_len(100).build().unwrap();
-        assert_eq!(config.header_limit(256), Ok(100));
+        assert_eq!(config.check_capacity(100), Ok(()));
         assert_eq!(
-            config.header_limit(64),
+            config.check_capacity(64),
             Err(ConfigError::HeaderLimitAboveCapacity {
                 max: 100,
                 capacity: 64
             })
         );
         assert_eq!(
-            Config::default().header_limit(0),
+            Config::default().check_capacity(0),
             Err(ConfigError::ZeroHeaderLimit)
         );
+        let raw = config.to_builder().kind(FrameKind::Raw).build().unwrap();
+        assert_eq!(raw.check_capacity(0), Ok(()));
     }
 }

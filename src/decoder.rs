@@ -103,9 +103,7 @@ impl<const N: usize> Decoder<N> {
     /// configured maximum header length exceeds `N`, and
     /// [`ConfigError::ZeroHeaderLimit`] if `N` is 0 and no smaller limit is set.
     pub const fn new(config: Config) -> Result<Self, ConfigError> {
-        if let FrameKind::Header = config.kind()
-            && let Err(err) = config.header_limit(N)
-        {
+        if let Err(err) = config.check_capacity(N) {
             return Err(err);
         }
         Ok(Self {

@@ -66,9 +66,7 @@ impl<const N: usize> Encoder<N> {
     /// As [`Decoder::new`](crate::Decoder::new): for header frames the header
     /// limit must fit in `N`.
     pub const fn new(config: Config) -> Result<Self, ConfigError> {
-        if let FrameKind::Header = config.kind()
-            && let Err(err) = config.header_limit(N)
-        {
+        if let Err(err) = config.check_capacity(N) {
             return Err(err);
         }
         Ok(Self {
