@@ -33,27 +33,26 @@ fn run<const N: usize>(setup: &Setup, input: &Roundtrip) {
             FrameKind::Raw => send_raw(&mut encoder, setup, frame, &mut wire),
         };
         assert_eq!(encoder.remaining(), None);
+        let len = frame.body.0.len() as u64;
         match sent {
-            Some(opening) => {
-                if let Some(map) = opening {
-                    let json = header_json(setup, &wire[start..]);
-                    meanings.push(reparse(&serde_json::to_string(&map).expect("serializable")));
-                    expected.push(Seen::Header {
-                        json: String::from_utf8(json.to_vec()).expect("headers are UTF-8"),
-                        body_len: frame.body.0.len() as u64,
-                    });
-                } else {
-                    expected.push(Seen::RawStart {
-                        len: frame.body.0.len() as u64,
-                    });
-                }
-                if !frame.body.0.is_empty() {
-                    expected.push(Seen::Body(frame.body.0.clone()));
-                }
-                expected.push(Seen::FrameEnd);
+            Sent::Header(map) => {
+                let json = header_json(setup, &wire[start..]);
+                meanings.push(reparse(&serde_json::to_string(&map).expect("serializable")));
+                expected.push(Seen::Header {
+                    json: String::from_utf8(json.to_vec()).expect("headers are UTF-8"),
+                    body_len: len,
+                });
             }
-            None => assert_eq!(wire.len(), start, "a refused frame left bytes"),
+            Sent::Raw => expected.push(Seen::RawStart { len }),
+            Sent::Refused => {
+                assert_eq!(wire.len(), start, "a refused frame left bytes");
+                continue;
+            }
         }
+        if len > 0 {
+            expected.push(Seen::Body(frame.body.0.clone()));
+        }
+        expected.push(Seen::FrameEnd);
     }
     let outcome = decode_checked(setup, &wire, &pieces(&wire, &input.splits));
     assert_eq!(outcome.error, None);
@@ -68,6 +67,16 @@ fn run<const N: usize>(setup: &Setup, input: &Roundtrip) {
     );
 }
 
+/// What became of one frame handed to the encoder.
+enum Sent {
+    /// A header frame with this header is on the wire.
+    Header(HeaderMap),
+    /// A raw frame is on the wire.
+    Raw,
+    /// The encoder refused the frame (for a reason that holds).
+    Refused,
+}
+
 fn reparse(json: &str) -> serde_json::Value {
     serde_json::from_str(json).expect("an encoded header is JSON")
 }
@@ -79,14 +88,13 @@ fn header_json<'a>(setup: &Setup, frame: &'a [u8]) -> &'a [u8] {
     &frame[width..width + len as usize]
 }
 
-/// Sends a header frame; `Some(Some(header))` when the encoder took it,
-/// `None` when it refused it for a reason that holds.
+/// Sends a header frame; refused only for a reason that holds.
 fn send_header<const N: usize>(
     encoder: &mut Encoder<N>,
     setup: &Setup,
     frame: &Frame,
     wire: &mut Vec<u8>,
-) -> Option<Option<HeaderMap>> {
+) -> Sent {
     let body = &frame.body.0;
     let key = setup.config.body_key();
     let map = HeaderMap::new(
@@ -107,20 +115,21 @@ fn send_header<const N: usize>(
         })
     };
     match result {
-        Ok(()) => Some(Some(map)),
+        Ok(()) => Sent::Header(map),
         Err(err) => {
             check_refusal(setup, &map, body.len() as u64, err);
-            None
+            Sent::Refused
         }
     }
 }
 
+/// Sends a raw frame; refused only for a reason that holds.
 fn send_raw<const N: usize>(
     encoder: &mut Encoder<N>,
     setup: &Setup,
     frame: &Frame,
     wire: &mut Vec<u8>,
-) -> Option<Option<HeaderMap>> {
+) -> Sent {
     let payload = &frame.body.0;
     let mut out = vec![0u8; 8 + payload.len()];
     let result = if frame.whole {
@@ -134,10 +143,10 @@ fn send_raw<const N: usize>(
         })
     };
     match result {
-        Ok(()) => Some(None),
+        Ok(()) => Sent::Raw,
         Err(err) => {
             check_length_refusal(setup, payload.len() as u64, err);
-            None
+            Sent::Refused
         }
     }
 }
