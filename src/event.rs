@@ -105,6 +105,11 @@ impl<'d> Header<'d> {
     /// Parses the header into `T` without copying: `&str` fields borrow the
     /// decoder's buffer and hold the raw JSON text, escapes *not* decoded.
     ///
+    /// # Panics
+    /// serde-json-core 0.7 panics (`unreachable!`) when `T` reads a map key
+    /// as an owned `String` (e.g. `BTreeMap<String, _>` or `HashMap<String, _>`),
+    /// whatever the input. Use `&str` or `heapless::String` keys, or structs.
+    ///
     /// # Errors
     /// Any [`serde_json_core::de::Error`]: a missing field, a wrong type, a
     /// `heapless::String` field too small, or (with a `&str` field) nothing
@@ -122,6 +127,9 @@ impl<'d> Header<'d> {
     /// [`EscapedStringIsTooLong`](serde_json_core::de::Error::EscapedStringIsTooLong)
     /// when `scratch` is too short, and `CustomError` when a borrowed `&str`
     /// field meets an escaped string.
+    ///
+    /// # Panics
+    /// As [`parse`](Self::parse): never use owned `String` map keys in `T`.
     pub fn parse_unescaped<T: Deserialize<'d>>(
         &self,
         scratch: &mut [u8],
