@@ -8,7 +8,7 @@ mod common;
 
 use std::io::{self, ErrorKind, Read, Write};
 
-use common::{CAPACITY, Collector, Seen, Vector, vectors};
+use common::{CAPACITY, Collector, Seen, Vector, io_decode_error, vectors};
 use serde::{Deserialize, Serialize};
 use unstick::io::std_io::{BUFFER_SIZE, FrameReader, FrameWriter};
 use unstick::{Config, DecodeError, EncodeError, FrameKind};
@@ -112,33 +112,11 @@ fn next_frame<R: Read>(
     Ok(true)
 }
 
-/// The decode error inside an `io::Error`, checking its kind.
-fn inner_decode_error(err: &io::Error) -> DecodeError {
-    let inner = *err
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<DecodeError>())
-        .unwrap_or_else(|| panic!("not a decode error: {err:?}"));
-    let truncated = matches!(
-        inner,
-        DecodeError::TruncatedPrefix { .. }
-            | DecodeError::TruncatedHeader { .. }
-            | DecodeError::TruncatedBody { .. }
-    );
-    let kind = if truncated {
-        ErrorKind::UnexpectedEof
-    } else {
-        ErrorKind::InvalidData
-    };
-    assert_eq!(err.kind(), kind, "{inner}");
-    assert_eq!(err.to_string(), inner.to_string());
-    inner
-}
-
 fn check(vector: &Vector, how: &str, sizes: &[usize], body_buf: usize) {
     let transport = Scripted::new(&vector.input, sizes);
     let mut reader = FrameReader::<_, CAPACITY>::new(transport, vector.config).unwrap();
     let (seen, err) = read_all(&mut reader, body_buf);
-    let err = err.as_ref().map(inner_decode_error);
+    let err = err.as_ref().map(io_decode_error);
     let name = vector.name;
     assert_eq!(err, vector.error, "{name} ({how}, body buffer {body_buf})");
     assert!(
@@ -198,7 +176,7 @@ fn vectors_read_with_bodies_skipped_yield_the_same_headers_and_error() {
             while next_frame(&mut reader, &mut collector)? {}
             Ok::<(), io::Error>(())
         })();
-        let err = result.err().as_ref().map(inner_decode_error);
+        let err = result.err().as_ref().map(io_decode_error);
         assert_eq!(err, vector.error, "{}", vector.name);
         let starts = |seen: &[Seen]| {
             seen.iter()
@@ -337,7 +315,7 @@ fn clean_end_is_sticky_and_errors_repeat() {
         FrameReader::<_, CAPACITY>::new(&[0u8, 0, 0, 0][..], Config::default()).unwrap();
     for _ in 0..2 {
         let err = reader.next_header().unwrap_err();
-        assert_eq!(inner_decode_error(&err), DecodeError::HeaderLenZero);
+        assert_eq!(io_decode_error(&err), DecodeError::HeaderLenZero);
     }
     let mut reader = FrameReader::<_, CAPACITY>::new(&[][..], Config::default()).unwrap();
     assert!(reader.next_header().unwrap().is_none());
@@ -534,7 +512,7 @@ fn large_body_source_that_ends_early_leaves_a_truncated_frame() {
     reader.next_header().unwrap().unwrap();
     let err = reader.skip_body().unwrap_err();
     assert!(matches!(
-        inner_decode_error(&err),
+        io_decode_error(&err),
         DecodeError::TruncatedBody { .. }
     ));
 }

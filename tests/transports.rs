@@ -23,7 +23,9 @@ use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
 use bytes::BytesMut;
-use common::{CAPACITY, Collector, Seen, Vector, decode_pieces, scenario_reads, vectors};
+use common::{
+    CAPACITY, Collector, Seen, Vector, decode_pieces, io_decode_error, scenario_reads, vectors,
+};
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::io::{AsyncRead, ReadBuf};
@@ -176,28 +178,6 @@ fn cancel_at_every_pending<S, T>(
             return output;
         }
     }
-}
-
-/// The decode error inside an `io::Error`, checking the kind the adapters
-/// promise.
-fn io_decode_error(err: &io::Error) -> DecodeError {
-    let inner = *err
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<DecodeError>())
-        .unwrap_or_else(|| panic!("not a decode error: {err:?}"));
-    let truncated = matches!(
-        inner,
-        DecodeError::TruncatedPrefix { .. }
-            | DecodeError::TruncatedHeader { .. }
-            | DecodeError::TruncatedBody { .. }
-    );
-    let kind = if truncated {
-        ErrorKind::UnexpectedEof
-    } else {
-        ErrorKind::InvalidData
-    };
-    assert_eq!(err.kind(), kind, "{inner}");
-    inner
 }
 
 fn embedded_decode_error(err: embedded::Error<embedded_io::ErrorKind>) -> DecodeError {

@@ -556,3 +556,27 @@ pub fn vectors() -> Vec<Vector> {
     all.extend(bad_vectors());
     all
 }
+
+/// The decode error inside an `io::Error` from a std or tokio adapter,
+/// checking the kind the adapters promise (`UnexpectedEof` for truncation,
+/// `InvalidData` otherwise) and that the message is the error's own.
+pub fn io_decode_error(err: &std::io::Error) -> DecodeError {
+    let inner = *err
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<DecodeError>())
+        .unwrap_or_else(|| panic!("not a decode error: {err:?}"));
+    let truncated = matches!(
+        inner,
+        DecodeError::TruncatedPrefix { .. }
+            | DecodeError::TruncatedHeader { .. }
+            | DecodeError::TruncatedBody { .. }
+    );
+    let kind = if truncated {
+        std::io::ErrorKind::UnexpectedEof
+    } else {
+        std::io::ErrorKind::InvalidData
+    };
+    assert_eq!(err.kind(), kind, "{inner}");
+    assert_eq!(err.to_string(), inner.to_string());
+    inner
+}
