@@ -45,8 +45,8 @@
 use serde::Serialize;
 
 use crate::config::{Config, FrameKind};
-use crate::error::{ConfigError, EncodeError};
-use crate::header;
+use crate::error::{ConfigError, EncodeError, HeaderError};
+use crate::ser::{self, SerError};
 
 /// A frame encoder with a header buffer of `N` bytes, in which headers are
 /// serialized and checked before anything reaches your buffer. See the
@@ -235,9 +235,22 @@ impl<const N: usize> Encoder<N> {
         self.ready_for(FrameKind::Header)?;
         let max = self.config.max_header_len().unwrap_or(N);
         let scratch = self.scratch.get_mut(..max).unwrap_or(&mut []);
-        let json_len = serde_json_core::to_slice(header, scratch)
-            .map_err(|_| EncodeError::HeaderTooLong { max })?;
-        let (_, body_len) = header::check(&self.scratch[..json_len], self.config.body_key())?;
+        let (json_len, body_len) = ser::serialize_header(header, scratch, self.config.body_key())
+            .map_err(|err| match err {
+            SerError::BufferFull => EncodeError::HeaderTooLong { max },
+            SerError::Invalid(err) => EncodeError::InvalidHeader(err),
+            // Until EncodeError has a variant for values serde-json-core cannot write.
+            SerError::Unsupported { offset, .. } => {
+                EncodeError::InvalidHeader(HeaderError::Syntax {
+                    offset,
+                    found: None,
+                })
+            }
+            SerError::Custom => EncodeError::InvalidHeader(HeaderError::Syntax {
+                offset: 0,
+                found: None,
+            }),
+        })?;
         self.check_body_len(body_len)?;
         let prefix_max = self.config.prefix().max_len();
         if json_len as u64 > prefix_max {
@@ -277,7 +290,6 @@ fn split_output(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::HeaderError;
     use crate::prefix::{Endian, Prefix, Sign, Width};
 
     #[derive(Serialize)]

@@ -439,7 +439,7 @@ impl Scanner<'_> {
 /// The longest prefix of `bytes` that a string literal holds as it is: no
 /// quote, backslash or control character. Looks at 8 bytes per step while
 /// none of them is special, then byte by byte.
-fn plain_run(bytes: &[u8]) -> &[u8] {
+pub(crate) fn plain_run(bytes: &[u8]) -> &[u8] {
     let mut end = 0;
     while let Some(chunk) = bytes.get(end..end + 8) {
         if has_special_byte(word(chunk)) {

@@ -221,6 +221,7 @@ pub mod header;
 ))]
 pub mod io;
 pub mod prefix;
+mod ser;
 
 pub use config::{Config, ConfigBuilder, DEFAULT_BODY_KEY, FrameKind};
 pub use decoder::Decoder;
