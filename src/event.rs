@@ -115,7 +115,7 @@ impl<'d> Header<'d> {
     /// `heapless::String` field too small, or (with a `&str` field) nothing
     /// at all for an escaped string, which arrives still escaped.
     pub fn parse<T: Deserialize<'d>>(&self) -> Result<T, serde_json_core::de::Error> {
-        serde_json_core::from_str(self.json).map(|(value, _)| value)
+        crate::de::parse(self.json)
     }
 
     /// Parses the header into `T`, decoding string escapes into owned
@@ -134,6 +134,6 @@ impl<'d> Header<'d> {
         &self,
         scratch: &mut [u8],
     ) -> Result<T, serde_json_core::de::Error> {
-        serde_json_core::from_str_escaped(self.json, scratch).map(|(value, _)| value)
+        crate::de::parse_unescaped(self.json, scratch)
     }
 }

@@ -209,6 +209,7 @@
 extern crate std;
 
 pub mod config;
+mod de;
 pub mod decoder;
 pub mod encoder;
 pub mod error;

@@ -2,15 +2,19 @@
 //! faster string path, the body length read as it is written, and errors
 //! where serde-json-core would panic.
 //!
-//! Every byte is written through serde-json-core's serializer (the engine),
-//! and the bytes are exactly those [`serde_json_core::to_slice`] writes:
+//! The bytes are exactly those [`serde_json_core::to_slice`] writes, and
+//! serde-json-core writes everything that takes more than copying: strings
+//! that need escaping, floats, `collect_str` go to its serializer (the
+//! engine), run on the rest of the output buffer. What is plain copying is
+//! done here, in bulk, byte for byte as the engine would write it:
 //! - a string with nothing to escape (no `"`, `\` or control character,
-//!   recognised eight bytes at a time) is written in bulk through the
-//!   engine's `serialize_bytes`, which copies verbatim; other strings, numbers
-//!   and `collect_str` go to the engine's own methods;
-//! - brackets, commas, colons and struct keys are written verbatim through
-//!   `serialize_bytes` too, byte for byte as the engine writes them.
+//!   recognised eight bytes at a time) between its quotes;
+//! - brackets, commas, colons and struct keys;
+//! - integers, in decimal (the one way the engine writes them).
 //!
+//! A call into the engine per key or comma would cost more than the bytes
+//! it writes; the engine's `serialize_bytes` copies one byte at a time.
+
 //! While it writes, the serializer keeps the promises of the header check
 //! ([`header::check`]) without a second pass: the top-level value must be an
 //! object, nesting is limited to [`MAX_NESTING`], and the top-level body key
@@ -157,9 +161,11 @@ enum Role {
     Value,
 }
 
-/// The engine and what is known so far about the header it is writing.
+/// The output and what is known so far about the header written into it.
 struct Writer<'b, 'k> {
-    engine: Engine<'b>,
+    out: &'b mut [u8],
+    /// Bytes written so far.
+    len: usize,
     body_key: &'k str,
     /// Arrays and objects open around the current position.
     depth: usize,
@@ -176,7 +182,8 @@ struct Writer<'b, 'k> {
 impl<'b, 'k> Writer<'b, 'k> {
     fn new(out: &'b mut [u8], body_key: &'k str) -> Self {
         Self {
-            engine: Engine::new(out),
+            out,
+            len: 0,
             body_key,
             depth: 0,
             not_object: None,
@@ -198,16 +205,46 @@ impl<'b, 'k> Writer<'b, 'k> {
         } else {
             Verdict::Checked(self.body_len.unwrap_or(0))
         };
-        (self.engine.end(), verdict)
+        (self.len, verdict)
     }
 
     fn offset(&self) -> usize {
-        self.engine.end()
+        self.len
     }
 
     /// Writes `bytes` as they are.
     fn raw(&mut self, bytes: &[u8]) -> Result<(), SerError> {
-        Ok((&mut self.engine).serialize_bytes(bytes)?)
+        let end = self.len + bytes.len();
+        let room = self.out.get_mut(self.len..end);
+        room.ok_or(SerError::BufferFull)?.copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+
+    /// Lets the engine write the next value into the rest of the output.
+    fn engine(
+        &mut self,
+        write: impl FnOnce(&mut Engine<'_>) -> Result<(), serde_json_core::ser::Error>,
+    ) -> Result<(), SerError> {
+        let mut engine = Engine::new(&mut self.out[self.len..]);
+        write(&mut engine)?;
+        self.len += engine.end();
+        Ok(())
+    }
+
+    /// Writes the decimal digits of an integer, with a minus sign if `negative`.
+    fn integer(&mut self, negative: bool, mut magnitude: u64) -> Result<(), SerError> {
+        let mut digits = [b'-'; 21];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (magnitude % 10) as u8;
+            magnitude /= 10;
+            if magnitude == 0 {
+                break;
+            }
+        }
+        self.raw(&digits[start - usize::from(negative)..])
     }
 
     /// Keeps the first error in text order.
@@ -265,7 +302,7 @@ impl<'b, 'k> Writer<'b, 'k> {
         }
         self.value(role, JsonType::String);
         if needs_escape(text) {
-            return Ok((&mut self.engine).serialize_str(text)?);
+            return self.engine(|engine| engine.serialize_str(text));
         }
         self.raw(b"\"")?;
         self.raw(text.as_bytes())?;
@@ -357,12 +394,12 @@ struct Ser<'w, 'b, 'k> {
 impl<'w, 'b, 'k> Ser<'w, 'b, 'k> {
     fn signed(self, v: i64) -> Result<(), SerError> {
         self.w.number(self.role, u64::try_from(v).map_err(|_| true));
-        Ok((&mut self.w.engine).serialize_i64(v)?)
+        self.w.integer(v < 0, v.unsigned_abs())
     }
 
     fn unsigned(self, v: u64) -> Result<(), SerError> {
         self.w.number(self.role, Ok(v));
-        Ok((&mut self.w.engine).serialize_u64(v)?)
+        self.w.integer(false, v)
     }
 
     fn null(self) -> Result<(), SerError> {
@@ -443,12 +480,12 @@ impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
 
     fn serialize_f32(self, v: f32) -> Result<(), SerError> {
         self.w.float(self.role, v.is_finite(), v.is_sign_negative());
-        Ok((&mut self.w.engine).serialize_f32(v)?)
+        self.w.engine(|engine| engine.serialize_f32(v))
     }
 
     fn serialize_f64(self, v: f64) -> Result<(), SerError> {
         self.w.float(self.role, v.is_finite(), v.is_sign_negative());
-        Ok((&mut self.w.engine).serialize_f64(v)?)
+        self.w.engine(|engine| engine.serialize_f64(v))
     }
 
     fn serialize_char(self, _: char) -> Result<(), SerError> {
@@ -568,7 +605,7 @@ impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
             self.w.recheck = true;
         }
         self.w.value(self.role, JsonType::String);
-        Ok((&mut self.w.engine).collect_str(value)?)
+        self.w.engine(|engine| engine.collect_str(value))
     }
 }
 
