@@ -1,7 +1,9 @@
 //! Arbitrary calls with arbitrary header values, body lengths and output
 //! buffer sizes: the encoder never panics, refuses exactly when a reason
 //! holds (and then leaves its output buffer and state untouched), and every
-//! byte it accepts decodes to the frames it was asked for.
+//! byte it accepts decodes to the frames it was asked for. Headers come in
+//! every shape of [`Shape`]: the encoder writes serde-json-core's bytes in
+//! each, and refuses what serde-json-core would panic on.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,6 +11,7 @@ use unstick::{DecodeError, EncodeError, Encoder, FrameKind};
 use unstick_fuzz::inputs::{Calls, HeaderSpec, Op};
 use unstick_fuzz::json::{HeaderMap, ORACLE_CAPACITY, header_verdict};
 use unstick_fuzz::setup::{CAPACITY, SMALL_CAPACITY};
+use unstick_fuzz::shapes::Shape;
 use unstick_fuzz::{Seen, Setup, decode_checked};
 
 /// Bytes the output buffers are filled with, to see what was written.
@@ -93,7 +96,11 @@ impl<const N: usize> Model<N> {
     fn header(&mut self, spec: &HeaderSpec, body: Option<u8>, out_len: u16) {
         let key = self.setup.config.body_key();
         let map = HeaderMap::new(&spec.extra, key, spec.body.clone(), spec.at);
-        let json = map.to_json();
+        let shape = Shape::of(spec.at, &map);
+        if shape.panics_serde_json_core() {
+            return self.unsupported(&shape, body, out_len);
+        }
+        let json = shape.reference_json();
         let json_len = json.len();
         let mut reasons = Vec::new();
         self.state_refusals(FrameKind::Header, &mut reasons);
@@ -136,8 +143,8 @@ impl<const N: usize> Model<N> {
             });
         }
         let result = match &body {
-            Some(body) => self.encoder.frame(&map, body, &mut out),
-            None => self.encoder.header(&map, &mut out),
+            Some(body) => self.encoder.frame(&shape, body, &mut out),
+            None => self.encoder.header(&shape, &mut out),
         };
         let Some(written) = self.judge(result, &reasons, &out) else {
             return;
@@ -156,6 +163,23 @@ impl<const N: usize> Model<N> {
             assert_eq!(self.open, Some(0));
             self.open = None;
         }
+    }
+
+    /// A header serde-json-core would panic on: refused, with the output
+    /// buffer and the state untouched.
+    fn unsupported(&mut self, shape: &Shape<'_>, body: Option<u8>, out_len: u16) {
+        let mut out = vec![UNTOUCHED; out_size(out_len)];
+        let body = body.map(|len| vec![0x5a; usize::from(len)]);
+        let result = match &body {
+            Some(body) => self.encoder.frame(shape, body, &mut out),
+            None => self.encoder.header(shape, &mut out),
+        };
+        assert!(result.is_err(), "accepted what serde-json-core cannot write");
+        assert!(
+            out.iter().all(|&b| b == UNTOUCHED),
+            "a refusal touched the buffer"
+        );
+        assert_eq!(self.encoder.remaining(), self.open);
     }
 
     /// `raw(len)` or `raw_frame` of a payload of `payload` bytes.

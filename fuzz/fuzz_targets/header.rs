@@ -1,9 +1,14 @@
 //! Arbitrary bytes as a JSON header: the crate's verdict agrees with
 //! serde_json, and typed parsing of an accepted header (borrowed and
-//! unescaped) never panics and reads the same body length.
+//! unescaped) never panics and reads the same body length; with owned
+//! `String` keys (on which serde-json-core alone panics) it reads the keys
+//! serde_json reads.
 #![no_main]
 
+use std::collections::BTreeMap;
+
 use heapless::String;
+use serde::de::IgnoredAny;
 use libfuzzer_sys::fuzz_target;
 use serde::Deserialize;
 use unstick::{DecodeError, Header, HeaderError, JsonType};
@@ -69,6 +74,14 @@ fn serde_json_may_refuse(err: &serde_json::Error) -> bool {
 
 fn accepted(header: &Header<'_>, data: &[u8], reference: serde_json::Result<serde_json::Value>) {
     assert_eq!(header.as_bytes(), data);
+    let mut scratch = [0u8; 64];
+    let keys = header.parse_unescaped::<BTreeMap<std::string::String, IgnoredAny>>(&mut scratch);
+    if let (Ok(keys), Ok(serde_json::Value::Object(object))) = (keys, &reference) {
+        assert!(
+            keys.keys().eq(object.keys()),
+            "owned keys differ from serde_json's"
+        );
+    }
     match reference {
         Ok(value) => {
             let object = value
