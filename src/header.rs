@@ -36,7 +36,8 @@ use crate::error::{HeaderError, JsonType};
 pub const MAX_NESTING: usize = 128;
 
 /// Checks `json` as a frame header and returns it as text with the body
-/// length it declares under `key`.
+/// length it declares under `key`, which must need no escaping in JSON (as
+/// [`ConfigBuilder::body_key`](crate::ConfigBuilder::body_key) ensures).
 pub(crate) fn check<'a>(json: &'a [u8], key: &str) -> Result<(&'a str, u64), HeaderError> {
     let text = core::str::from_utf8(json).map_err(|err| HeaderError::NotUtf8 {
         valid_up_to: err.valid_up_to(),
@@ -143,7 +144,7 @@ impl<'a> Scanner<'a> {
         loop {
             self.skip_ws();
             let key_offset = self.pos;
-            let is_body_key = self.string(Some(self.key))?;
+            let is_body_key = self.member_key_is_body_key()?;
             self.colon()?;
             if !is_body_key {
                 self.member_value()?;
@@ -162,6 +163,23 @@ impl<'a> Scanner<'a> {
                 _ => return Err(self.unexpected()),
             }
         }
+    }
+
+    /// A key of the top-level object; returns whether it is the body key.
+    /// The body key needs no escaping (the configuration refuses one that
+    /// does), so the body key written plainly is recognised without a scan.
+    fn member_key_is_body_key(&mut self) -> Result<bool, HeaderError> {
+        let plain = self
+            .bytes
+            .get(self.pos..)
+            .and_then(|rest| rest.strip_prefix(b"\""))
+            .and_then(|rest| rest.strip_prefix(self.key))
+            .is_some_and(|after| after.first() == Some(&b'"'));
+        if plain {
+            self.pos += self.key.len() + 2;
+            return Ok(true);
+        }
+        self.string(Some(self.key))
     }
 
     /// A value of the top-level object that is not the body length: strings
@@ -463,6 +481,7 @@ impl<'a> Scanner<'a> {
 /// quote, backslash or control character. Looks at 8 bytes per step; the
 /// last step looks at the last 8 bytes again, so only inputs shorter than 8
 /// bytes go byte by byte.
+#[inline]
 pub(crate) fn plain_run(bytes: &[u8]) -> &[u8] {
     let mut end = 0;
     while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk) {
@@ -542,14 +561,9 @@ fn digit_run(bytes: &[u8]) -> usize {
     end + rest.iter().take_while(|byte| byte.is_ascii_digit()).count()
 }
 
-/// The value of a run of ASCII digits, if it fits in a `u64`. Up to 19
-/// digits always fit, and need no overflow check.
+/// The value of a run of ASCII digits, if it fits in a `u64`.
 fn parse_u64(digits: &[u8]) -> Option<u64> {
-    let (head, tail) = digits.split_at(digits.len().min(19));
-    let head = head
-        .iter()
-        .fold(0u64, |acc, &digit| acc * 10 + u64::from(digit - b'0'));
-    tail.iter().try_fold(head, |acc, &digit| {
+    digits.iter().try_fold(0u64, |acc, &digit| {
         acc.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
     })
 }
