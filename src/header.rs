@@ -482,7 +482,7 @@ impl<'a> Scanner<'a> {
 /// last step looks at the last 8 bytes again, so only inputs shorter than 8
 /// bytes go byte by byte.
 #[inline]
-pub(crate) fn plain_run(bytes: &[u8]) -> &[u8] {
+fn plain_run(bytes: &[u8]) -> &[u8] {
     let mut end = 0;
     while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk) {
         let mask = special_mask(u64::from_le_bytes(*chunk));
@@ -505,6 +505,22 @@ pub(crate) fn plain_run(bytes: &[u8]) -> &[u8] {
         bytes
     } else {
         &bytes[..end + first_flagged(mask)]
+    }
+}
+
+/// Whether some byte of `bytes` cannot be in a string literal as it is
+/// (see [`is_special`]). Looks at 8 bytes per step, the last 8 first; only
+/// inputs shorter than 8 bytes go byte by byte.
+pub(crate) fn has_special(bytes: &[u8]) -> bool {
+    let word_has = |word: &[u8; 8]| special_mask(u64::from_le_bytes(*word)) != 0;
+    match bytes.last_chunk() {
+        Some(last) => {
+            word_has(last)
+                || bytes
+                    .chunks_exact(8)
+                    .any(|chunk| chunk.first_chunk().is_some_and(word_has))
+        }
+        None => bytes.iter().any(|&byte| is_special(byte)),
     }
 }
 
@@ -615,6 +631,20 @@ mod tests {
                 }
             }
             assert_eq!(plain_run(&[b'~'; 24][..len]).len(), len);
+        }
+    }
+
+    #[test]
+    fn has_special_finds_a_special_byte_anywhere() {
+        for len in 0..24 {
+            assert!(!has_special(&[0xe9; 24][..len]));
+            for at in 0..len {
+                for special in [0, 0x1f, b'"', b'\\'] {
+                    let mut bytes = [b'~'; 24];
+                    bytes[at] = special;
+                    assert!(has_special(&bytes[..len]), "len {len}, at {at}");
+                }
+            }
         }
     }
 

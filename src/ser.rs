@@ -221,6 +221,21 @@ impl<'b, 'k> Writer<'b, 'k> {
         Ok(())
     }
 
+    /// Writes `text` between quotes, then `after`, all as they are.
+    fn quoted(&mut self, text: &[u8], after: &[u8]) -> Result<(), SerError> {
+        let end = self.len + text.len() + 2 + after.len();
+        let room = self
+            .out
+            .get_mut(self.len..end)
+            .ok_or(SerError::BufferFull)?;
+        room[0] = b'"';
+        room[1..=text.len()].copy_from_slice(text);
+        room[text.len() + 1] = b'"';
+        room[text.len() + 2..].copy_from_slice(after);
+        self.len = end;
+        Ok(())
+    }
+
     /// Lets the engine write the next value into the rest of the output.
     fn engine(
         &mut self,
@@ -304,9 +319,7 @@ impl<'b, 'k> Writer<'b, 'k> {
         if needs_escape(text) {
             return self.engine(|engine| engine.serialize_str(text));
         }
-        self.raw(b"\"")?;
-        self.raw(text.as_bytes())?;
-        self.raw(b"\"")
+        self.quoted(text.as_bytes(), b"")
     }
 
     /// A key of the top-level object starts here; `is_body_key` if it is
@@ -339,9 +352,7 @@ impl<'b, 'k> Writer<'b, 'k> {
             self.member(key == self.body_key);
         }
         self.recheck |= needs_escape(key);
-        self.raw(b"\"")?;
-        self.raw(key.as_bytes())?;
-        self.raw(b"\":")?;
+        self.quoted(key.as_bytes(), b":")?;
         Ok(self.member_value())
     }
 
@@ -381,7 +392,7 @@ impl<'b, 'k> Writer<'b, 'k> {
 
 /// Whether JSON must escape some byte of `text`.
 fn needs_escape(text: &str) -> bool {
-    header::plain_run(text.as_bytes()).len() != text.len()
+    header::has_special(text.as_bytes())
 }
 
 /// The serializer handed to the header type: the writer and the role of the
