@@ -35,7 +35,12 @@ use serde_json_core::de::{Deserializer as Engine, Error};
 /// no room), even in a member `T` skips: serde-json-core unescapes the
 /// strings it skips too.
 pub(crate) fn parse<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, Error> {
-    parse_unescaped(json, &mut [])
+    if crate::header::has_backslash(json.as_bytes()) {
+        return parse_unescaped(json, &mut []);
+    }
+    // No escape anywhere: without a scratch buffer the engine reads the
+    // same, and skips looking for one in every string.
+    read(Engine::new(json.as_bytes(), None))
 }
 
 /// Parses `json` into `T`, unescaping strings with escapes into `scratch`.
@@ -48,7 +53,11 @@ pub(crate) fn parse_unescaped<'a, T: Deserialize<'a>>(
     json: &'a str,
     scratch: &mut [u8],
 ) -> Result<T, Error> {
-    let mut engine = Engine::new(json.as_bytes(), Some(scratch));
+    read(Engine::new(json.as_bytes(), Some(scratch)))
+}
+
+/// Reads a `T` and then the end of the input.
+fn read<'a, T: Deserialize<'a>>(mut engine: Engine<'a, '_>) -> Result<T, Error> {
     let value = T::deserialize(Safe(&mut engine))?;
     engine.end()?;
     Ok(value)

@@ -524,6 +524,21 @@ pub(crate) fn has_special(bytes: &[u8]) -> bool {
     }
 }
 
+/// Whether `bytes` holds a backslash, that is (in checked JSON) an escape.
+/// Looks at 8 bytes per step, as [`has_special`].
+pub(crate) fn has_backslash(bytes: &[u8]) -> bool {
+    let word_has = |word: &[u8; 8]| bytes_below(u64::from_le_bytes(*word) ^ repeat(b'\\'), 1) != 0;
+    match bytes.last_chunk() {
+        Some(last) => {
+            word_has(last)
+                || bytes
+                    .chunks_exact(8)
+                    .any(|chunk| chunk.first_chunk().is_some_and(word_has))
+        }
+        None => bytes.contains(&b'\\'),
+    }
+}
+
 /// Whether a string literal cannot hold `byte` as it is.
 fn is_special(byte: u8) -> bool {
     byte == b'"' || byte == b'\\' || byte < 0x20
@@ -644,6 +659,18 @@ mod tests {
                     bytes[at] = special;
                     assert!(has_special(&bytes[..len]), "len {len}, at {at}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn has_backslash_finds_one_anywhere() {
+        for len in 0..24 {
+            assert!(!has_backslash(&[b'"'; 24][..len]));
+            for at in 0..len {
+                let mut bytes = [0xdc; 24];
+                bytes[at] = b'\\';
+                assert!(has_backslash(&bytes[..len]), "len {len}, at {at}");
             }
         }
     }
