@@ -131,9 +131,9 @@ class Encoder(_FrameEncoder):
     def _checked(self, header: HeaderValue) -> "tuple[bytes, int]":
         data = _serialize(header)
         config = self._config
-        _, body_len, _ = check(data, config.body_key, config._body_key_bytes)  # type: ignore[attr-defined]
         if len(data) > config.max_header_len:
             raise EncodeHeaderTooLong(len(data), config.max_header_len)
+        _, body_len, _ = check(data, config.body_key, config._body_key_bytes)  # type: ignore[attr-defined]
         prefix = self._prefix(len(data))
         self._check_body_len(body_len)
         return prefix + data, body_len
