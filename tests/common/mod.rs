@@ -594,13 +594,13 @@ pub fn hostile_fields() -> Vec<HostileField> {
     not_utf8.extend_from_slice(b"{\"a\":\"\xff\"}");
     vec![
         HostileField {
-            name: "header length zero",
+            name: "header_length_zero_between_good_frames",
             config: Config::default(),
             bad: vec![0, 0, 0, 0],
             error: DecodeError::HeaderLenZero,
         },
         HostileField {
-            name: "header length of 4 GiB",
+            name: "header_length_of_4_gib_between_good_frames",
             config: Config::default(),
             bad: vec![0xff; 4],
             error: DecodeError::HeaderTooLong {
@@ -609,31 +609,31 @@ pub fn hostile_fields() -> Vec<HostileField> {
             },
         },
         HostileField {
-            name: "negative python prefix",
+            name: "negative_python_prefix_between_good_frames",
             config: Config::python_struct(),
             bad: (-2i32).to_le_bytes().to_vec(),
             error: DecodeError::NegativeLength { value: -2 },
         },
         HostileField {
-            name: "raw payload above the limit",
+            name: "raw_payload_above_the_limit_between_good_frames",
             config: raw,
             bad: prefix_bytes(Prefix::NETWORK, 101),
             error: DecodeError::BodyTooLong { len: 101, max: 100 },
         },
         HostileField {
-            name: "header body length above the limit",
+            name: "header_body_length_above_the_limit_between_good_frames",
             config: small_bodies,
             bad: header_frame(Prefix::NETWORK, r#"{"file_size":5}"#, b""),
             error: DecodeError::BodyTooLong { len: 5, max: 4 },
         },
         HostileField {
-            name: "header not UTF-8",
+            name: "header_not_utf_8_between_good_frames",
             config: Config::default(),
             bad: not_utf8,
             error: DecodeError::InvalidHeader(HeaderError::NotUtf8 { valid_up_to: 6 }),
         },
         json_case(
-            "header not JSON",
+            "header_not_json_between_good_frames",
             "file_size=5",
             HeaderError::Syntax {
                 offset: 1,
@@ -641,7 +641,7 @@ pub fn hostile_fields() -> Vec<HostileField> {
             },
         ),
         json_case(
-            "header cut short",
+            "header_cut_short_between_good_frames",
             r#"{"file_size":5"#,
             HeaderError::Syntax {
                 offset: 14,
@@ -649,59 +649,59 @@ pub fn hostile_fields() -> Vec<HostileField> {
             },
         ),
         json_case(
-            "header not an object",
+            "header_not_an_object_between_good_frames",
             r#""hi""#,
             HeaderError::NotAnObject {
                 found: JsonType::String,
             },
         ),
         json_case(
-            "body length negative",
+            "body_length_negative_between_good_frames",
             r#"{"file_size":-1}"#,
             HeaderError::BodyLenNegative { offset: 13 },
         ),
         json_case(
-            "body length float",
+            "body_length_float_between_good_frames",
             r#"{"file_size":1.5}"#,
             HeaderError::BodyLenNotInteger { offset: 13 },
         ),
         json_case(
-            "body length exponent",
+            "body_length_exponent_between_good_frames",
             r#"{"file_size":1e9}"#,
             HeaderError::BodyLenNotInteger { offset: 13 },
         ),
         json_case(
-            "body length string",
+            "body_length_string_between_good_frames",
             r#"{"file_size":"9"}"#,
             wrong(JsonType::String),
         ),
         json_case(
-            "body length bool",
+            "body_length_bool_between_good_frames",
             r#"{"file_size":false}"#,
             wrong(JsonType::Bool),
         ),
         json_case(
-            "body length null",
+            "body_length_null_between_good_frames",
             r#"{"file_size":null}"#,
             wrong(JsonType::Null),
         ),
         json_case(
-            "body length array",
+            "body_length_array_between_good_frames",
             r#"{"file_size":[9]}"#,
             wrong(JsonType::Array),
         ),
         json_case(
-            "body length beyond u64",
+            "body_length_beyond_u64_between_good_frames",
             r#"{"file_size":99999999999999999999}"#,
             HeaderError::BodyLenOverflow { offset: 13 },
         ),
         json_case(
-            "duplicate body key",
+            "duplicate_body_key_between_good_frames",
             r#"{"file_size":0,"file_size":5}"#,
             HeaderError::DuplicateBodyKey { offset: 15 },
         ),
         json_case(
-            "nesting too deep",
+            "nesting_too_deep_between_good_frames",
             &format!(r#"{{"a":{}"#, "[".repeat(unstick::MAX_NESTING)),
             HeaderError::TooDeep {
                 offset: 5 + unstick::MAX_NESTING - 1,
