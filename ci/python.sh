@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The Python package (python/, import name unstick_frames): creates a virtual
+# environment (PYTHON_VENV, default target/python-venv; reused when present),
+# installs pytest from the registry and the package from ./python (as a user
+# would: `pip install ./python`), builds the Rust transfer tool for the
+# interop tests, and runs pytest. pytest's "no tests collected" (exit 5)
+# fails the run like any other failure.
+#
+#   PYTHON=python3.9 ci/python.sh        # another interpreter (3.9 or newer)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+python="${PYTHON:-python3}"
+venv="${PYTHON_VENV:-target/python-venv}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python
+
+# The interop tests run the Rust transfer tool; UNSTICK_TRANSFER says where it is.
+cargo build --quiet --release --example transfer --features std
+export UNSTICK_TRANSFER="$PWD/target/release/examples/transfer"
+
+status=0
+(cd python && "../$venv/bin/python" -m pytest -q -p no:cacheprovider tests) || status=$?
+if [ "$status" -eq 5 ]; then
+    echo "python: pytest collected no tests" >&2
+    exit 1
+fi
+exit "$status"
