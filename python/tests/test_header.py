@@ -10,7 +10,7 @@ from typing import Any, Optional, Tuple
 import pytest
 
 from unstick_frames import BodyLenNegative, DuplicateBodyKey, HeaderError, NotUtf8, Syntax, TooDeep
-from unstick_frames.header import _fast, _Scanner, check
+from unstick_frames.header import HeaderChecker, _Scanner
 
 KEY = "file_size"
 
@@ -29,7 +29,7 @@ def agree(data: bytes, key: str = KEY) -> None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return
-    fast: Optional[Tuple[int, Any]] = _fast(text, key)
+    fast: Optional[Tuple[int, Any]] = HeaderChecker(key).fast(text)
     if fast is not None:
         assert scanner(data, key) == ("ok", fast[0]), data
 
@@ -59,6 +59,7 @@ def test_fast_path_and_scanner_agree_on_generated_objects() -> None:
 
 
 def test_fast_path_declines_what_it_cannot_prove() -> None:
+    _fast = lambda text, key: HeaderChecker(key).fast(text)  # noqa: E731
     assert _fast('{"file_size":-0}', KEY) is None
     assert _fast('{"file_size":0}', KEY) is None
     assert _fast('{"file_size":1,"file_size":1}', KEY) is None
@@ -78,12 +79,12 @@ def test_errors_carry_offsets_like_the_rust_scanner() -> None:
 
 def test_non_utf8_is_refused_before_json() -> None:
     with pytest.raises(NotUtf8) as raised:
-        check(b'{"a":"\xff"}', KEY, KEY.encode())
+        HeaderChecker(KEY).check(b'{"a":"\xff"}')
     assert raised.value.valid_up_to == 6
 
 
 def test_keys_compare_after_unescaping() -> None:
-    assert check('{"\\u603b\\u5927\\u5c0f": 3}'.encode(), "总大小", "总大小".encode())[1] == 3
+    assert HeaderChecker("总大小").check('{"\\u603b\\u5927\\u5c0f": 3}'.encode())[1] == 3
     assert scanner(b'{"\\ud83d\\ude00": 5}', "\U0001f600") == ("ok", 5)
     assert scanner(b'{"\\ud800": 1, "file_size\\u0000": 2}') == ("ok", 0)
 

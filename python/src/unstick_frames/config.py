@@ -109,7 +109,6 @@ class Config:
             raise ValueError(
                 f"max_body_len must be between 0 and 2^64 - 1, not {self.max_body_len}"
             )
-        object.__setattr__(self, "_body_key_bytes", self.body_key.encode("utf-8"))
 
     @classmethod
     def default(cls) -> "Config":

@@ -43,7 +43,7 @@ from .errors import (
     TruncatedHeader,
     TruncatedPrefix,
 )
-from .header import check
+from .header import HeaderChecker
 
 __all__ = [
     "Decoder",
@@ -173,11 +173,16 @@ class _FrameDecoder(ABC):
     def __init__(self, config: Config) -> None:
         self._config = config
         self._width = config.prefix.width
+        self._endian = config.prefix.endian
+        self._signed = config.prefix.signed
+        self._body_limit = config.body_limit
         self._buf = bytearray()
-        self._part = Part.PREFIX
         self._header_len = 0
         self._remaining = 0
         self._error: Optional[DecodeError] = None
+        # The part being read, and the method that reads it.
+        self._part = Part.PREFIX
+        self._step = self._prefix
 
     @property
     def config(self) -> Config:
@@ -193,6 +198,7 @@ class _FrameDecoder(ABC):
         """Forgets the current frame and any error: the next byte starts a frame."""
         self._buf.clear()
         self._part = Part.PREFIX
+        self._step = self._prefix
         self._remaining = 0
         self._error = None
 
@@ -222,12 +228,11 @@ class _FrameDecoder(ABC):
         many bytes of ``data`` were used.
         """
         view = _view(data)
-        decode = self._decode
         events: List[Any] = []
         pos = 0
         try:
             while True:
-                event, pos = decode(view, pos)
+                event, pos = self._step(view, pos)
                 if event is None:
                     return events
                 events.append(event)
@@ -243,7 +248,7 @@ class _FrameDecoder(ABC):
         it returns. An error's ``consumed`` is the position after the
         offending prefix or header.
         """
-        return self._decode(_view(data), pos)
+        return self._step(_view(data), pos)
 
     def finish(self) -> None:
         """Says the input has ended: returns if it ended between two frames,
@@ -267,21 +272,18 @@ class _FrameDecoder(ABC):
     def _fail(self, err: DecodeError, consumed: int) -> NoReturn:
         self._error = err
         self._part = Part.FAILED
+        self._step = self._failed
         err.consumed = consumed
         raise err
 
-    def _decode(self, view: memoryview, pos: int) -> Tuple[Optional[Any], int]:
-        part = self._part
-        if part == Part.BODY:
-            return self._body(view, pos)
-        if part == Part.PREFIX:
-            return self._prefix(view, pos)
+    def _failed(self, view: memoryview, pos: int) -> Tuple[Optional[Any], int]:
         raise self._again()
 
     def _body(self, view: memoryview, pos: int) -> Tuple[Optional[Any], int]:
         remaining = self._remaining
         if not remaining:
             self._part = Part.PREFIX
+            self._step = self._prefix
             return FRAME_END, pos
         end = len(view)
         if pos >= end:
@@ -300,10 +302,10 @@ class _FrameDecoder(ABC):
             return None, len(view)
         if buf:
             buf += view[pos:end]
-            value = self._config.prefix.unpack(bytes(buf))
+            value = int.from_bytes(buf, self._endian, signed=self._signed)  # type: ignore[arg-type]
             buf.clear()
         else:
-            value = self._config.prefix.unpack(view[pos:end])  # type: ignore[arg-type]
+            value = int.from_bytes(view[pos:end], self._endian, signed=self._signed)  # type: ignore[arg-type]
         if value < 0:
             self._fail(NegativeLength(value), end)
         return self._prefix_complete(value, view, end)
@@ -313,11 +315,11 @@ class _FrameDecoder(ABC):
         """Acts on the length in a complete prefix, read up to ``pos``."""
 
     def _open_body(self, length: int, pos: int) -> None:
-        limit = self._config.body_limit
-        if length > limit:
-            self._fail(BodyTooLong(length, limit), pos)
+        if length > self._body_limit:
+            self._fail(BodyTooLong(length, self._body_limit), pos)
         self._remaining = length
         self._part = Part.BODY
+        self._step = self._body
 
 
 class Decoder(_FrameDecoder):
@@ -329,6 +331,8 @@ class Decoder(_FrameDecoder):
     def __init__(self, config: Optional[Config] = None) -> None:
         super().__init__(config if config is not None else Config.default())
         self._current: Optional[Header] = None
+        self._checker = HeaderChecker(self._config.body_key)
+        self._max_header_len = self._config.max_header_len
 
     @property
     def header(self) -> Optional[Header]:
@@ -340,19 +344,14 @@ class Decoder(_FrameDecoder):
         super().reset()
         self._current = None
 
-    def _decode(self, view: memoryview, pos: int) -> Tuple[Optional[Any], int]:
-        if self._part == Part.HEADER:
-            return self._header(view, pos)
-        return super()._decode(view, pos)
-
     def _prefix_complete(self, value: int, view: memoryview, pos: int) -> Tuple[Optional[Any], int]:
         if value == 0:
             self._fail(HeaderLenZero(), pos)
-        limit = self._config.max_header_len
-        if value > limit:
-            self._fail(HeaderTooLong(value, limit), pos)
+        if value > self._max_header_len:
+            self._fail(HeaderTooLong(value, self._max_header_len), pos)
         self._header_len = value
         self._part = Part.HEADER
+        self._step = self._header
         return self._header(view, pos)
 
     def _header(self, view: memoryview, pos: int) -> Tuple[Optional[Any], int]:
@@ -363,13 +362,12 @@ class Decoder(_FrameDecoder):
             return None, len(view)
         if buf:
             buf += view[pos:end]
-            data = bytes(buf)
+            data: Bytes = bytes(buf)
             buf.clear()
         else:
-            data = bytes(view[pos:end])
-        config = self._config
+            data = view[pos:end]
         try:
-            text, body_len, value = check(data, config.body_key, config._body_key_bytes)  # type: ignore[attr-defined]
+            text, body_len, value = self._checker.check(data)
         except DecodeError as err:
             self._fail(err, end)
         self._open_body(body_len, end)

@@ -32,7 +32,7 @@ from .errors import (
     LengthOutOfRange,
     NoFrameInProgress,
 )
-from .header import check
+from .header import HeaderChecker
 
 __all__ = ["Encoder", "RawEncoder", "HeaderValue"]
 
@@ -103,6 +103,7 @@ class Encoder(_FrameEncoder):
 
     def __init__(self, config: Optional[Config] = None) -> None:
         super().__init__(config if config is not None else Config.default())
+        self._checker = HeaderChecker(self._config.body_key)
 
     def start(self, header: HeaderValue) -> bytes:
         """Opens a frame: returns prefix and header bytes; the body follows
@@ -133,7 +134,7 @@ class Encoder(_FrameEncoder):
         config = self._config
         if len(data) > config.max_header_len:
             raise EncodeHeaderTooLong(len(data), config.max_header_len)
-        _, body_len, _ = check(data, config.body_key, config._body_key_bytes)  # type: ignore[attr-defined]
+        _, body_len, _ = self._checker.check(data)
         prefix = self._prefix(len(data))
         self._check_body_len(body_len)
         return prefix + data, body_len

@@ -1,7 +1,7 @@
 """The header check (SPEC.md, section 4): is this a JSON object, and what body
 length does it declare?
 
-:func:`check` runs two ways that always agree:
+:meth:`HeaderChecker.check` runs two ways that always agree:
 
 - a fast path through the standard library's C JSON parser, taken only when
   its verdict provably equals the spec's (the header is accepted and its body
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .config import MAX_NESTING, U64_MAX
 from .errors import (
@@ -31,7 +31,7 @@ from .errors import (
     TooDeep,
 )
 
-__all__ = ["check"]
+__all__ = ["HeaderChecker"]
 
 _WS = re.compile(rb"[ \t\n\r]*")
 _PLAIN = re.compile(rb'[^"\\\x00-\x1f]*')
@@ -56,51 +56,61 @@ _TYPES.update(dict.fromkeys(b"-0123456789", "number"))
 _MAX_DIGITS = len(str(U64_MAX))
 
 
-def check(data: bytes, key: str, key_bytes: bytes) -> Tuple[str, int, Optional[Dict[str, Any]]]:
-    """Checks ``data`` as a frame header with body key ``key``.
+class HeaderChecker:
+    """Checks headers against one body key. Not thread-safe: one per decoder
+    or encoder (it keeps the last object's members between two calls)."""
 
-    Returns the header text, the body length and, when the fast path parsed
-    it already, the header as a ``dict`` (else ``None``).
+    __slots__ = ("key", "key_bytes", "_json", "_members")
 
-    Raises the spec's ``HeaderError`` subclass for an invalid header.
-    """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise NotUtf8(err.start) from None
-    fast = _fast(text, key)
-    if fast is not None:
-        return text, fast[0], fast[1]
-    return text, _Scanner(data, key_bytes).header(), None
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.key_bytes = key.encode("utf-8")
+        self._members: List[Tuple[str, Any]] = []
+        self._json = json.JSONDecoder(object_pairs_hook=self._object, parse_constant=_refuse_constant)
+
+    def _object(self, members: List[Tuple[str, Any]]) -> Dict[str, Any]:
+        self._members = members
+        return dict(members)
+
+    def check(self, data: Union[bytes, memoryview]) -> Tuple[str, int, Optional[Dict[str, Any]]]:
+        """Checks ``data`` as a frame header.
+
+        Returns the header text, the body length and, when the fast path
+        parsed it already, the header as a ``dict`` (else None). Raises the
+        spec's ``HeaderError`` subclass for an invalid header.
+        """
+        try:
+            text = str(data, "utf-8")
+        except UnicodeDecodeError as err:
+            raise NotUtf8(err.start) from None
+        fast = self.fast(text)
+        if fast is not None:
+            return text, fast[0], fast[1]
+        return text, _Scanner(bytes(data), self.key_bytes).header(), None
+
+    def fast(self, text: str) -> Optional[Tuple[int, Dict[str, Any]]]:
+        """The standard library's verdict, where it provably equals the spec's;
+        None where only the scanner can tell."""
+        if text.count("[") + text.count("{") > MAX_NESTING:
+            return None
+        try:
+            value = self._json.decode(text)
+        except (ValueError, RecursionError):
+            return None
+        if type(value) is not dict:
+            return None
+        key = self.key
+        values = [v for k, v in self._members if k == key]
+        if not values:
+            return 0, value
+        body_len = values[0]
+        if len(values) == 1 and type(body_len) is int and 0 < body_len <= U64_MAX:
+            return body_len, value
+        return None
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(name)
-
-
-def _fast(text: str, key: str) -> Optional[Tuple[int, Dict[str, Any]]]:
-    """The standard library's verdict, where it provably equals the spec's."""
-    if text.count("[") + text.count("{") > MAX_NESTING:
-        return None
-    last: List[Any] = []
-
-    def pairs_hook(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-        last.append(pairs)
-        return dict(pairs)
-
-    try:
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
-        return None
-    if type(value) is not dict:
-        return None
-    values = [v for k, v in last[-1] if k == key]
-    if not values:
-        return 0, value
-    body_len = values[0]
-    if len(values) == 1 and type(body_len) is int and 0 < body_len <= U64_MAX:
-        return body_len, value
-    return None
 
 
 class _Nesting:

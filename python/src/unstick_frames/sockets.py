@@ -60,6 +60,8 @@ class FrameReader:
         self._view = memoryview(bytearray(buffer_size))
         self._start = 0
         self._end = 0
+        # The filled part of the buffer, which the decoder reads.
+        self._window = self._view[:0]
         self._fill = getattr(stream, "recv_into", None) or stream.readinto
 
     @property
@@ -78,7 +80,7 @@ class FrameReader:
         truncation error (``TruncatedPrefix``, ``TruncatedHeader``, ``TruncatedBody``).
         """
         while True:
-            event, self._start = self._decoder.decode(self._view[: self._end], self._start)
+            event, self._start = self._decoder._step(self._window, self._start)
             if event is not None:
                 return event
             count = self._fill(self._view)
@@ -86,6 +88,7 @@ class FrameReader:
                 self._decoder.finish()
                 return None
             self._start, self._end = 0, count
+            self._window = self._view[:count]
 
     def __iter__(self) -> Iterator[Any]:
         """Every event up to the clean end of the stream."""

@@ -52,7 +52,7 @@ class AsyncFrameReader:
     async def next_event(self) -> Optional[Any]:
         """The next event; None at a clean end of the stream. Raises as the decoder does."""
         while True:
-            event, self._pos = self._decoder.decode(self._data, self._pos)
+            event, self._pos = self._decoder._step(self._data, self._pos)
             if event is not None:
                 return event
             chunk = await self._reader.read(self._read_size)
