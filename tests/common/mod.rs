@@ -185,6 +185,14 @@ pub fn python_frame(json: &str, body: &[u8]) -> Vec<u8> {
     frame
 }
 
+/// The [`Seen`] for a header an adapter hands out.
+pub fn header_seen(header: unstick::Header<'_>) -> Seen {
+    Seen::Header {
+        json: header.json().to_owned(),
+        body_len: header.body_len(),
+    }
+}
+
 pub fn header(json: &str, body_len: u64) -> Seen {
     Seen::Header {
         json: json.to_owned(),
