@@ -37,8 +37,8 @@
 //!
 //! # Push: `feed` calls you back
 //! The callback says whether to go on: [`ControlFlow::Break`] stops after
-//! the event, leaves the rest of the input in your slice, and hands back
-//! whatever you broke with (an error of your own, for instance).
+//! the event, leaves the rest of the input in your slice, and `feed` hands
+//! back whatever you broke with (an error of your own, for instance).
 //! ```
 //! use core::ops::ControlFlow;
 //! use unstick::{Config, Decoder, Event};
@@ -54,7 +54,7 @@
 //!     Event::FrameEnd => ControlFlow::Break("first frame done"),
 //!     Event::Header(_) => ControlFlow::Continue(()),
 //! })?;
-//! assert_eq!(flow, ControlFlow::Break("first frame done"));
+//! assert_eq!(flow, Some("first frame done"));
 //! assert_eq!(first, b"dir");
 //! assert_eq!(input.len(), 22, "the second frame is still in the slice");
 //! # Ok::<(), unstick::Error>(())
@@ -158,8 +158,8 @@ impl<const N: usize> Decoder<N> {
     /// `input` is used up or `on_event` breaks; advances `input` past what
     /// was used, so after a break it starts right after the last event.
     ///
-    /// Returns [`ControlFlow::Break`] with the callback's value if it broke,
-    /// else [`ControlFlow::Continue`].
+    /// Returns `Some` with the callback's [`ControlFlow::Break`] value if it
+    /// broke, `None` once `input` is used up.
     ///
     /// # Errors
     /// As [`decode`](Self::decode); events before the error were delivered.
@@ -167,13 +167,13 @@ impl<const N: usize> Decoder<N> {
         &mut self,
         input: &mut &'i [u8],
         mut on_event: impl FnMut(Event<'_, 'i>) -> ControlFlow<B>,
-    ) -> Result<ControlFlow<B>, DecodeError> {
+    ) -> Result<Option<B>, DecodeError> {
         while let Some(event) = self.decode(input)? {
             if let ControlFlow::Break(value) = on_event(event) {
-                return Ok(ControlFlow::Break(value));
+                return Ok(Some(value));
             }
         }
-        Ok(ControlFlow::Continue(()))
+        Ok(None)
     }
 
     /// Tells the decoder the input has ended: `Ok` if it ended between two
@@ -430,5 +430,68 @@ mod tests {
         ));
         assert_eq!(decoder.needed(), 9);
         assert!(!decoder.is_at_frame_boundary());
+    }
+
+    #[test]
+    fn header_and_part_follow_the_frame() {
+        let mut decoder = Decoder::<32>::new(Config::default()).unwrap();
+        assert_eq!(decoder.part(), Part::Prefix);
+        assert!(decoder.is_at_frame_boundary());
+        assert_eq!(decoder.header(), None);
+        let mut input: &[u8] = b"\0\0\0\x0f{\"file_size\"";
+        assert_eq!(decoder.decode(&mut input), Ok(None));
+        assert_eq!(decoder.part(), Part::Header);
+        assert_eq!(decoder.header(), None, "no header before it is complete");
+        let mut input: &[u8] = b":2}ab";
+        let Ok(Some(Event::Header(event_header))) = decoder.decode(&mut input) else {
+            panic!("the header completes");
+        };
+        let expected = Header::new(r#"{"file_size":2}"#, 2);
+        assert_eq!(event_header, expected);
+        assert_eq!(decoder.part(), Part::Body);
+        assert_eq!(decoder.header(), Some(expected));
+        let mut one: &[u8] = &input[..1];
+        assert!(matches!(
+            decoder.decode(&mut one),
+            Ok(Some(Event::Body { remaining: 1, .. }))
+        ));
+        let mut input: &[u8] = &input[1..];
+        assert!(matches!(
+            decoder.decode(&mut input),
+            Ok(Some(Event::Body { remaining: 0, .. }))
+        ));
+        assert_eq!(decoder.header(), Some(expected), "until the frame ends");
+        assert_eq!(decoder.decode(&mut input), Ok(Some(Event::FrameEnd)));
+        assert_eq!(decoder.header(), None);
+        assert!(decoder.is_at_frame_boundary());
+        let mut input: &[u8] = b"\0\0\0\0";
+        assert_eq!(decoder.decode(&mut input), Err(DecodeError::HeaderLenZero));
+        assert_eq!(decoder.part(), Part::Failed);
+        assert_eq!(decoder.needed(), 0);
+    }
+
+    #[test]
+    fn feed_stops_where_the_callback_breaks() {
+        let mut decoder = Decoder::<32>::new(Config::default()).unwrap();
+        let frame: &[u8] = b"\0\0\0\x0f{\"file_size\":1}x";
+        let wire = [frame, frame].concat();
+        let mut input = &wire[..];
+        let mut events = 0;
+        let stopped = decoder.feed(&mut input, |event| {
+            events += 1;
+            match event {
+                Event::FrameEnd => ControlFlow::Break(events),
+                _ => ControlFlow::Continue(()),
+            }
+        });
+        assert_eq!(stopped, Ok(Some(3)));
+        assert_eq!(input, frame, "the second frame is left in the input");
+        let mut ends = 0;
+        let rest = decoder.feed(&mut input, |event| {
+            ends += usize::from(event == Event::FrameEnd);
+            ControlFlow::<()>::Continue(())
+        });
+        assert_eq!(rest, Ok(None));
+        assert_eq!((ends, input.len()), (1, 0));
     }
 }

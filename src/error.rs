@@ -649,3 +649,67 @@ mod into_io {
         }
     }
 }
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use std::boxed::Box;
+    use std::io;
+    use std::string::ToString;
+
+    use super::*;
+
+    fn io_kind(err: impl Into<io::Error>) -> io::ErrorKind {
+        err.into().kind()
+    }
+
+    #[test]
+    fn every_error_becomes_an_io_error_of_the_documented_kind() {
+        use io::ErrorKind::{InvalidData, InvalidInput, UnexpectedEof};
+        assert_eq!(io_kind(ConfigError::ZeroHeaderLimit), InvalidInput);
+        assert_eq!(io_kind(EncodeError::NoFrameInProgress), InvalidInput);
+        assert_eq!(io_kind(DecodeError::HeaderLenZero), InvalidData);
+        assert_eq!(
+            io_kind(DecodeError::TruncatedBody { missing: 1 }),
+            UnexpectedEof
+        );
+        assert_eq!(
+            io_kind(HeaderError::NotUtf8 { valid_up_to: 0 }),
+            InvalidData
+        );
+        assert_eq!(io_kind(ParseError::WrongType), InvalidData);
+        let truncated = Error::Decode(DecodeError::TruncatedPrefix { missing: 2 });
+        assert_eq!(io_kind(truncated), UnexpectedEof);
+        assert_eq!(
+            io_kind(Error::Config(ConfigError::EmptyBodyKey)),
+            InvalidInput
+        );
+    }
+
+    #[test]
+    fn the_io_error_keeps_the_layers_error_inside() {
+        let err = io::Error::from(Error::Decode(DecodeError::HeaderLenZero));
+        let inner = err
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<DecodeError>());
+        assert_eq!(inner, Some(&DecodeError::HeaderLenZero));
+        assert_eq!(err.to_string(), DecodeError::HeaderLenZero.to_string());
+    }
+
+    #[test]
+    fn question_mark_works_in_io_and_boxed_results() {
+        fn config_in_io() -> io::Result<crate::Decoder<0>> {
+            Ok(crate::Decoder::<0>::new(crate::Config::default())?)
+        }
+        fn parse_in_box() -> Result<(), Box<dyn core::error::Error + Send + Sync>> {
+            Err(ParseError::Rejected)?
+        }
+        assert_eq!(
+            config_in_io().unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+        assert_eq!(
+            parse_in_box().unwrap_err().to_string(),
+            ParseError::Rejected.to_string()
+        );
+    }
+}

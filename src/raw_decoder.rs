@@ -97,13 +97,13 @@ impl RawDecoder {
         &mut self,
         input: &mut &'i [u8],
         mut on_event: impl FnMut(RawEvent<'i>) -> ControlFlow<B>,
-    ) -> Result<ControlFlow<B>, DecodeError> {
+    ) -> Result<Option<B>, DecodeError> {
         while let Some(event) = self.decode(input)? {
             if let ControlFlow::Break(value) = on_event(event) {
-                return Ok(ControlFlow::Break(value));
+                return Ok(Some(value));
             }
         }
-        Ok(ControlFlow::Continue(()))
+        Ok(None)
     }
 
     /// Tells the decoder the input has ended. As
