@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use serde::Serialize;
-//! use unstick::io::embedded_io_07::{Error, FrameReader, FrameWriter};
+//! use unstick::io::embedded_io_07::{FrameReader, FrameWriter};
 //! use unstick::{Config, Decoder, Encoder};
 //!
 //! #[derive(Serialize)]
@@ -41,7 +41,7 @@
 //! assert_eq!(header.json(), r#"{"file_name":"b.txt","file_size":6}"#);
 //! assert_eq!(reader.skip_body()?, 6);
 //! assert!(reader.next_header()?.is_none()); // a clean end between frames
-//! # Ok::<(), Error<core::convert::Infallible>>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Memory

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use serde::Serialize;
-//! use unstick::io::embedded_io_async_07::{Error, FrameReader, FrameWriter};
+//! use unstick::io::embedded_io_async_07::{FrameReader, FrameWriter};
 //! use unstick::{Config, Decoder, Encoder};
 //!
 //! #[derive(Serialize)]
@@ -36,7 +36,7 @@
 //! let len = reader.read_body(&mut body).await?;
 //! assert_eq!(&body[..len], &[0x01, 0x02]);
 //! assert!(reader.next_header().await?.is_none());
-//! # Ok::<(), Error<core::convert::Infallible>>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # }).unwrap();
 //! ```
 //!
