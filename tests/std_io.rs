@@ -689,6 +689,9 @@ fn decoder_shows_the_header_while_its_body_is_read() {
     }
     let header = reader.decoder().header().expect("one body byte is left");
     assert_eq!(header.json(), HELLO);
+    assert_eq!(reader.read_body(&mut two).unwrap(), 1);
+    assert_eq!(reader.read_body(&mut two).unwrap(), 0);
+    assert!(reader.decoder().header().is_none(), "the frame has ended");
     reader.next_header().unwrap().unwrap();
     let header = reader.decoder().header().expect("an empty body is open");
     assert_eq!(
