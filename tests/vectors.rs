@@ -12,11 +12,11 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::Once;
 
-use common::{CAPACITY, Collector, Seen, Vector, huge_length_vectors, vectors};
+use common::{CAPACITY, Kind, Seen, Vector, decode_pieces, huge_length_vectors, vectors};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use unstick::{
-    Config, DecodeError, Decoder, Endian, FrameKind, HeaderError, JsonType, Prefix, Sign, Width,
+    Config, DecodeError, Decoder, Endian, HeaderError, JsonType, Prefix, RawDecoder, Sign, Width,
 };
 
 /// The vector files: well-formed vectors end cleanly, hostile ones with an error.
@@ -148,12 +148,12 @@ fn vector_json(vector: &Vector) -> FileVector<'_> {
     };
     FileVector {
         name: vector.name,
-        config: config_json(vector.config),
+        config: config_json(vector.kind, vector.config),
         input: bytes_json(&vector.input),
         reads: vector.reads.clone(),
         events: vector.expected.iter().map(file_event).collect(),
         error: feed_error.map(file_error),
-        consumed: consumed(vector.config, &vector.input),
+        consumed: consumed(vector.kind, vector.config, &vector.input),
         finish: finish_error.map(file_error),
     }
 }
@@ -168,10 +168,18 @@ fn is_truncation(err: DecodeError) -> bool {
 }
 
 /// How many input bytes the decoder has used when it stops (fed whole).
-fn consumed(config: Config, input: &[u8]) -> usize {
-    let mut decoder = Decoder::<CAPACITY>::new(config).expect("valid");
+fn consumed(kind: Kind, config: Config, input: &[u8]) -> usize {
     let mut rest = input;
-    while let Ok(Some(_)) = decoder.decode(&mut rest) {}
+    match kind {
+        Kind::Header => {
+            let mut decoder = Decoder::<CAPACITY>::new(config).expect("valid");
+            while let Ok(Some(_)) = decoder.decode(&mut rest) {}
+        }
+        Kind::Raw => {
+            let mut decoder = RawDecoder::new(config);
+            while let Ok(Some(_)) = decoder.decode(&mut rest) {}
+        }
+    }
     input.len() - rest.len()
 }
 
@@ -192,9 +200,9 @@ struct FilePrefix {
     sign: &'static str,
 }
 
-fn config_json(config: Config) -> FileConfig {
+fn config_json(kind: Kind, config: Config) -> FileConfig {
     let prefix = config.prefix();
-    let header = config.kind() == FrameKind::Header;
+    let header = kind == Kind::Header;
     let max_body = config.max_body_len();
     FileConfig {
         prefix: FilePrefix {
@@ -380,7 +388,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn check_from_file(vector: &Value) {
     let name = vector["name"].as_str().expect("a name");
-    let config = config_from_json(&vector["config"]);
+    let (kind, config) = config_from_json(&vector["config"]);
     let input = bytes_from_json(&vector["input"]);
     let reads: Vec<usize> = serde_json::from_value(vector["reads"].clone()).expect("reads");
     let mut pieces = Vec::new();
@@ -391,7 +399,7 @@ fn check_from_file(vector: &Value) {
         rest = tail;
     }
     pieces.push(rest);
-    let (seen, error) = decode_pieces(config, pieces);
+    let (seen, error) = decode_pieces(kind, config, pieces);
     let events: Vec<Value> = seen.iter().map(seen_json).collect();
     let expected_events: Vec<Value> = vector["events"]
         .as_array()
@@ -415,7 +423,7 @@ fn check_from_file(vector: &Value) {
     );
     assert_eq!(
         vector["consumed"].as_u64(),
-        Some(consumed(config, &input) as u64),
+        Some(consumed(kind, config, &input) as u64),
         "{name}: consumed"
     );
 }
@@ -428,18 +436,7 @@ fn normalize_event(event: &Value) -> Value {
     }
 }
 
-fn decode_pieces(config: Config, pieces: Vec<&[u8]>) -> (Vec<Seen>, Option<DecodeError>) {
-    let mut decoder = Decoder::<CAPACITY>::new(config).expect("file configs are valid");
-    let mut collector = Collector::default();
-    for piece in pieces {
-        if let Err(err) = decoder.feed(piece, |event| collector.push(event)) {
-            return (collector.seen, Some(err));
-        }
-    }
-    (collector.seen, decoder.finish().err())
-}
-
-fn config_from_json(config: &Value) -> Config {
+fn config_from_json(config: &Value) -> (Kind, Config) {
     let prefix = &config["prefix"];
     let width = match prefix["width"].as_u64() {
         Some(1) => Width::One,
@@ -459,8 +456,9 @@ fn config_from_json(config: &Value) -> Config {
         other => panic!("sign {other:?}"),
     };
     let mut builder = Config::builder().prefix(Prefix::new(width, endian, sign));
+    let mut kind = Kind::Header;
     match config["frame"].as_str() {
-        Some("raw") => builder = builder.kind(FrameKind::Raw),
+        Some("raw") => kind = Kind::Raw,
         Some("header") => {
             let key = config["body_key"].as_str().expect("a body key").to_owned();
             let max = config["max_header_len"].as_u64().expect("a header limit");
@@ -473,7 +471,7 @@ fn config_from_json(config: &Value) -> Config {
     if let Some(max) = config["max_body_len"].as_u64() {
         builder = builder.max_body_len(max);
     }
-    builder.build().expect("file configs are valid")
+    (kind, builder.build().expect("file configs are valid"))
 }
 
 fn bytes_from_json(value: &Value) -> Vec<u8> {
