@@ -405,7 +405,7 @@ fn check_from_file(vector: &Value) {
         .as_array()
         .expect("events")
         .iter()
-        .map(|event| normalize_event(event))
+        .map(normalize_event)
         .collect();
     assert!(events == expected_events, "{name}: events differ");
     let expected_error = match (&vector["error"], &vector["finish"]) {
