@@ -60,11 +60,13 @@ class HeaderChecker:
     """Checks headers against one body key. Not thread-safe: one per decoder
     or encoder (it keeps the last object's members between two calls)."""
 
-    __slots__ = ("key", "key_bytes", "_json", "_members")
+    __slots__ = ("key", "key_bytes", "_quoted", "_json", "_members")
 
     def __init__(self, key: str) -> None:
         self.key = key
         self.key_bytes = key.encode("utf-8")
+        # The key as it must appear in a header without escapes.
+        self._quoted = f'"{key}"'
         self._members: List[Tuple[str, Any]] = []
         self._json = json.JSONDecoder(object_pairs_hook=self._object, parse_constant=_refuse_constant)
 
@@ -93,14 +95,21 @@ class HeaderChecker:
         None where only the scanner can tell."""
         if text.count("[") + text.count("{") > MAX_NESTING:
             return None
+        # Without a backslash every key is spelled as it is; with the quoted
+        # key at most once in the text, it cannot be a duplicate, and the C
+        # parser builds the dicts itself. Otherwise every object's members
+        # go through a hook, to see the top-level ones.
+        plain = "\\" not in text and text.count(self._quoted) <= 1
         try:
-            value = self._json.decode(text)
+            value = _PLAIN_JSON.decode(text) if plain else self._json.decode(text)
         except (ValueError, RecursionError):
             return None
         if type(value) is not dict:
             return None
-        key = self.key
-        values = [v for k, v in self._members if k == key]
+        if plain:
+            values = [value[self.key]] if self.key in value else []
+        else:
+            values = [v for k, v in self._members if k == self.key]
         if not values:
             return 0, value
         body_len = values[0]
@@ -111,6 +120,11 @@ class HeaderChecker:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(name)
+
+
+# Plain dicts, NaN and Infinity refused: the parser of the fast path when no
+# hook is needed.
+_PLAIN_JSON = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 class _Nesting:
