@@ -124,7 +124,7 @@ class Outcome:
 
     @property
     def stored(self) -> bool:
-        return self.receipt["status"] == "stored"
+        return bool(self.receipt["status"] == "stored")
 
 
 def refused(name: Any, reason: str, message: str, goes_on: bool = True) -> Outcome:
@@ -165,17 +165,17 @@ class Receiver:
             skip_body(reader)
             return refused(name, "bad_header", problem)
         try:
-            check_name(name)  # type: ignore[arg-type]
+            check_name(name)
         except NameRefused as err:
             skip_body(reader)
             return refused(name, "bad_name", str(err))
         if header.body_len > self.max_size:
             message = f"{header.body_len} bytes exceed the limit of {self.max_size}; the connection is closed"
             return refused(name, "too_large", message, goes_on=False)
-        if os.path.lexists(os.path.join(self.out, name)):  # type: ignore[arg-type]
+        if os.path.lexists(os.path.join(self.out, name)):
             skip_body(reader)
             return refused(name, "exists", "a file of that name already exists")
-        return self.store(reader, name)  # type: ignore[arg-type]
+        return self.store(reader, name)
 
     def store(self, reader: FrameReader, name: str) -> Outcome:
         """Writes the body to a temporary file and links it to ``name`` once complete."""
@@ -290,7 +290,7 @@ def send_file(writer: FrameWriter, path: str) -> str:
         size = os.fstat(file.fileno()).st_size
         writer.start({"file_name": os.path.basename(path), "file_size": size})
         while writer.encoder.remaining:
-            count = file.readinto(buffer[: min(BUFFER_SIZE, writer.encoder.remaining)])  # type: ignore[arg-type]
+            count = file.readinto(buffer[: min(BUFFER_SIZE, writer.encoder.remaining)])
             if not count:
                 raise OSError(f"{path} shrank while it was sent")
             sha.update(buffer[:count])

@@ -31,7 +31,7 @@ offending prefix or header).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional, Tuple
 
 __all__ = [
     "UnstickError",
@@ -89,7 +89,7 @@ class UnstickError(ValueError):
     the message with those attributes as ``str.format`` fields.
     """
 
-    fields: ClassVar[tuple] = ()
+    fields: ClassVar[Tuple[str, ...]] = ()
     template: ClassVar[str] = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -110,7 +110,7 @@ class UnstickError(ValueError):
         return {name: getattr(self, name) for name in self.fields}
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.details() == self.details()  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.details() == self.details()
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, tuple(self.details().items())))

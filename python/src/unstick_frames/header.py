@@ -74,7 +74,7 @@ class HeaderChecker:
         self._members = members
         return dict(members)
 
-    def check(self, data: Union[bytes, memoryview]) -> Tuple[str, int, Optional[Dict[str, Any]]]:
+    def check(self, data: Union[bytes, bytearray, memoryview]) -> Tuple[str, int, Optional[Dict[str, Any]]]:
         """Checks ``data`` as a frame header.
 
         Returns the header text, the body length and, when the fast path
@@ -329,7 +329,7 @@ class _Scanner:
             byte = self.peek()
             if byte == ord('"'):
                 self.pos += 1
-                return matches and decoded == self.key
+                return matches and decoded is not None and bytes(decoded) == self.key
             if byte != ord("\\"):
                 raise self.unexpected()
             self.pos += 1
