@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The Python package (python/, import name unstick_frames): creates a virtual
 # environment (PYTHON_VENV, default target/python-venv; reused when present),
-# installs pytest and mypy from the registry (pinned) and the package from
-# ./python (as a user would: `pip install ./python`), type-checks it
-# (mypy --strict), builds the Rust transfer tool for the interop tests, and
-# runs pytest. pytest's "no tests collected" (exit 5) fails the run like any
-# other failure.
+# installs pytest (a range that supports 3.9) and mypy (pinned) from the
+# registry and the package from ./python (as a user would: `pip install
+# ./python`), type-checks it (mypy --strict), builds the Rust transfer tool
+# for the interop tests, and runs pytest. pytest's "no tests collected"
+# (exit 5) fails the run like any other failure.
 #
 #   PYTHON=python3.9 PYTHON_VENV=target/py39 ci/python.sh   # another interpreter (3.9 or newer)
 set -euo pipefail
