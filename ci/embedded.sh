@@ -192,7 +192,13 @@ symbols() {
             BEGIN { while ((getline line < base) > 0) known[line] = 1 }
             { size = $2 + 0; $1 = ""; $2 = ""; kind = $3; $3 = "";
               if (!(($0) in known)) printf "%6d %s %s\n", size, kind, substr($0, 4) }' |
-        sort -rn | head -40
+        sort -rn | head -60 | demangle
+}
+
+# Spells out what llvm-nm leaves of Rust's legacy mangling.
+demangle() {
+    sed -e 's/::h[0-9a-f]\{16\}$//' -e 's/\$LT\$/</g' -e 's/\$GT\$/>/g' -e 's/\$u20\$/ /g' \
+        -e 's/\$u5b\$/[/g' -e 's/\$u5d\$/]/g' -e 's/\$RF\$/\&/g' -e 's/\.\./::/g' -e 's/_<\|^<_/</g'
 }
 
 install_tools
