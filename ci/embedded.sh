@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-export CARGO_TARGET_DIR="$root/target"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 
 lib_targets=(thumbv6m-none-eabi thumbv7em-none-eabihf)
 fw_targets=(thumbv7m-none-eabi thumbv6m-none-eabi)
@@ -31,7 +31,7 @@ declare -A what=(
     [size_parse]="+ \`parse::<Upload>\` (serde-json-core)"
     [size_unescape]="+ \`parse_unescaped\` into \`heapless::String<64>\`"
     [size_encode]="\`Encoder<256>::frame\`"
-    [size_raw]="raw frames only (\`Decoder<0>\`, \`FrameKind::Raw\`)"
+    [size_raw]="raw frames only (\`RawDecoder\`)"
     [ref_serde_json_core]="reference: serde-json-core \`from_slice::<Upload>\` alone"
     [ref_prefix]="reference: hand-rolled u32 prefix reader"
 )

@@ -19,7 +19,7 @@ use core::{fmt, str};
 use cortex_m_semihosting::hprintln;
 use heapless::{String, Vec};
 use serde::{Deserialize, Serialize};
-use unstick::{Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, Event};
+use unstick::{Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, Event, ParseError};
 
 /// What the tutorial's client sends for three files: for each,
 /// `struct.pack('i', len(h))` (4 bytes, little endian), `h = json.dumps(header)`,
@@ -64,7 +64,7 @@ struct Received {
 enum Failure {
     Config(ConfigError),
     Decode(DecodeError),
-    Parse(serde_json_core::de::Error),
+    Parse(ParseError),
     Encode(EncodeError),
     /// The stream held something the demo does not expect.
     Unexpected(&'static str),
@@ -94,8 +94,8 @@ impl From<DecodeError> for Failure {
     }
 }
 
-impl From<serde_json_core::de::Error> for Failure {
-    fn from(err: serde_json_core::de::Error) -> Self {
+impl From<ParseError> for Failure {
+    fn from(err: ParseError) -> Self {
         Self::Parse(err)
     }
 }
@@ -223,7 +223,6 @@ fn on_event(event: Event<'_, '_>, frames: &mut Vec<Received, 4>) -> Result<(), F
                 .map_err(|_| Failure::Unexpected("a body over 16 bytes"))
         }
         Event::FrameEnd => Ok(()),
-        Event::RawStart { .. } => Err(Failure::Unexpected("a raw frame")),
     }
 }
 
@@ -242,7 +241,6 @@ fn print_event(event: &Event<'_, '_>) {
             hprintln!("  body {:?} ({} to go)", text, remaining)
         }
         Event::FrameEnd => hprintln!("  frame end"),
-        Event::RawStart { len } => hprintln!("  raw frame of {} bytes", len),
     }
 }
 

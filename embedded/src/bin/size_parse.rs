@@ -15,8 +15,8 @@ struct Upload<'a> {
     file_size: u64,
 }
 
-/// `a.txt`: 5 + 5; the escaped name arrives still escaped: 16 + 3.
-const EXPECTED: u32 = 29;
+/// `a.txt`: 5 + 5; the escaped name is refused (`ParseError::EscapedString`): 100.
+const EXPECTED: u32 = 110;
 
 #[cortex_m_rt::entry]
 fn main() -> ! {

@@ -1,10 +1,9 @@
-//! Size report: raw frames only (no JSON header): `Decoder<0>` with
-//! `FrameKind::Raw`.
+//! Size report: raw frames only (no JSON header): `RawDecoder`.
 
 #![no_std]
 #![no_main]
 
-use unstick::{Config, Decoder, Event, FrameKind};
+use unstick::{Config, RawDecoder, RawEvent};
 use unstick_embedded::{Inputs, measure};
 
 /// Payload lengths 5 + 3, plus 100 per completed frame.
@@ -17,19 +16,14 @@ fn main() -> ! {
 
 /// Decodes both raw frames; `u32::MAX` on any error.
 fn work(inputs: &Inputs) -> u32 {
-    let Ok(config) = Config::builder().kind(FrameKind::Raw).build() else {
-        return u32::MAX;
-    };
-    let Ok(mut decoder) = Decoder::<0>::new(config) else {
-        return u32::MAX;
-    };
+    let mut decoder = RawDecoder::new(Config::default());
     let mut input = inputs.raw;
     let mut total = 0;
     while let Ok(Some(event)) = decoder.decode(&mut input) {
         total += match event {
-            Event::RawStart { len } => len as u32,
-            Event::FrameEnd => 100,
-            _ => 0,
+            RawEvent::Start { len } => len as u32,
+            RawEvent::FrameEnd => 100,
+            RawEvent::Body { .. } => 0,
         };
     }
     if decoder.finish().is_err() {
