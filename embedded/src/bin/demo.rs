@@ -5,8 +5,9 @@
 //! writes for `电影.mp4`. The firmware decodes the stream three times — one
 //! byte per call, in irregular pieces, whole — printing the events of the
 //! first pass over semihosting, parses every header with `parse_unescaped`
-//! into a `heapless::String`, checks names and bodies, encodes a reply frame
-//! and decodes it back. QEMU exits with success only if every check held.
+//! into a `heapless::String` (and checks that the zero-copy `parse` refuses
+//! the escaped name instead of handing out its raw text), checks names and
+//! bodies, encodes a reply frame and decodes it back. QEMU exits with success only if every check held.
 //!
 //! From `embedded/`: `cargo run --release --bin demo` (Cortex-M3), or
 //! `cargo run --release --bin demo --target thumbv6m-none-eabi` (Cortex-M0).
@@ -19,7 +20,9 @@ use core::{fmt, str};
 use cortex_m_semihosting::hprintln;
 use heapless::{String, Vec};
 use serde::{Deserialize, Serialize};
-use unstick::{Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, Event, ParseError};
+use unstick::{
+    Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, Event, Header, ParseError,
+};
 
 /// What the tutorial's client sends for three files: for each,
 /// `struct.pack('i', len(h))` (4 bytes, little endian), `h = json.dumps(header)`,
@@ -43,6 +46,13 @@ const REPLY_BODY: &str = "ok";
 #[derive(Deserialize)]
 struct Upload {
     file_name: String<64>,
+    file_size: u64,
+}
+
+/// The tutorial's header, borrowing the name from the decoder's buffer.
+#[derive(Deserialize)]
+struct UploadRef<'a> {
+    file_name: &'a str,
     file_size: u64,
 }
 
@@ -167,6 +177,9 @@ fn run() -> Result<bool, Failure> {
     {
         hprintln!("pass {}, {}:", pass + 1, feeding.describe());
         let frames = receive(STREAM, feeding, pass == 0)?;
+        if pass == 0 {
+            print_files(&frames);
+        }
         ok &= verdict("  every name and body as sent", matches(&frames, &FILES));
     }
     ok &= reply(FILES[0].0)?;
@@ -197,22 +210,9 @@ fn receive(stream: &[u8], feeding: Feeding, verbose: bool) -> Result<Vec<Receive
 /// Records one event in `frames`.
 fn on_event(event: Event<'_, '_>, frames: &mut Vec<Received, 4>) -> Result<(), Failure> {
     match event {
-        Event::Header(header) => {
-            let mut scratch = [0; 64];
-            let upload: Upload = header.parse_unescaped(&mut scratch)?;
-            if upload.file_size != header.body_len() {
-                return Err(Failure::Unexpected(
-                    "file_size differs from the body length",
-                ));
-            }
-            let frame = Received {
-                name: upload.file_name,
-                body: Vec::new(),
-            };
-            frames
-                .push(frame)
-                .map_err(|_| Failure::Unexpected("more than 4 frames"))
-        }
+        Event::Header(header) => frames
+            .push(on_header(&header)?)
+            .map_err(|_| Failure::Unexpected("more than 4 frames")),
         Event::Body { chunk, .. } => {
             let frame = frames
                 .last_mut()
@@ -223,6 +223,35 @@ fn on_event(event: Event<'_, '_>, frames: &mut Vec<Received, 4>) -> Result<(), F
                 .map_err(|_| Failure::Unexpected("a body over 16 bytes"))
         }
         Event::FrameEnd => Ok(()),
+    }
+}
+
+/// Parses a header into a new frame with its name unescaped.
+fn on_header(header: &Header<'_>) -> Result<Received, Failure> {
+    let mut scratch = [0; 64];
+    let upload: Upload = header.parse_unescaped(&mut scratch)?;
+    if upload.file_size != header.body_len() {
+        return Err(Failure::Unexpected(
+            "file_size differs from the body length",
+        ));
+    }
+    check_zero_copy(header, &upload.file_name)?;
+    Ok(Received {
+        name: upload.file_name,
+        body: Vec::new(),
+    })
+}
+
+/// Checks that the zero-copy `parse` agrees with `parse_unescaped`: it
+/// borrows a name without escapes and refuses an escaped one with
+/// `EscapedString`, never handing out the raw escaped text.
+fn check_zero_copy(header: &Header<'_>, unescaped: &str) -> Result<(), Failure> {
+    match header.parse::<UploadRef>() {
+        Ok(upload) if upload.file_name == unescaped && upload.file_size == header.body_len() => {
+            Ok(())
+        }
+        Err(ParseError::EscapedString) if header.json().contains('\\') => Ok(()),
+        _ => Err(Failure::Unexpected("parse and parse_unescaped disagree")),
     }
 }
 
@@ -241,6 +270,17 @@ fn print_event(event: &Event<'_, '_>) {
             hprintln!("  body {:?} ({} to go)", text, remaining)
         }
         Event::FrameEnd => hprintln!("  frame end"),
+    }
+}
+
+/// Prints the unescaped name and body length of every frame.
+fn print_files(frames: &[Received]) {
+    for frame in frames {
+        hprintln!(
+            "  file {:?}: {} bytes",
+            frame.name.as_str(),
+            frame.body.len()
+        );
     }
 }
 
