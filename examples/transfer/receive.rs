@@ -224,8 +224,7 @@ fn while_receiving(name: &str, err: io::Error) -> io::Error {
 /// A header that decoded fine but is not `{"file_name": string, "file_size": n}`.
 fn is_header_mismatch(err: &io::Error) -> bool {
     err.get_ref()
-        .and_then(|inner| inner.downcast_ref::<unstick::Error>())
-        .is_some_and(|inner| matches!(inner, unstick::Error::Parse(_)))
+        .is_some_and(|inner| inner.is::<unstick::ParseError>())
 }
 
 /// Writes the current body to a temporary file and renames it into place.
