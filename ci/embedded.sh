@@ -192,7 +192,7 @@ symbols() {
             BEGIN { while ((getline line < base) > 0) known[line] = 1 }
             { size = $2 + 0; $1 = ""; $2 = ""; kind = $3; $3 = "";
               if (!(($0) in known)) printf "%6d %s %s\n", size, kind, substr($0, 4) }' |
-        sort -rn | head -60 | demangle
+        sort -rn | awk 'NR <= 60' | demangle
 }
 
 # Spells out what llvm-nm leaves of Rust's legacy mangling.
