@@ -39,12 +39,13 @@ declare -A what=(
 step() { printf '\n== %s\n' "$*"; }
 
 install_tools() {
-    local installed
-    installed=$(rustup target list --installed)
+    local targets components
+    targets=$(rustup target list --installed)
     for target in "${lib_targets[@]}" "${fw_targets[@]}"; do
-        grep -qx "$target" <<<"$installed" || rustup target add "$target"
+        grep -qx "$target" <<<"$targets" || rustup target add "$target"
     done
-    rustup component list --installed | grep -q '^llvm-tools' || rustup component add llvm-tools
+    components=$(rustup component list --installed)
+    grep -q '^llvm-tools' <<<"$components" || rustup component add llvm-tools
     if ! command -v qemu-system-arm >/dev/null; then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null
