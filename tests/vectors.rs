@@ -19,8 +19,27 @@ use unstick::{
     Config, DecodeError, Decoder, Endian, HeaderError, JsonType, Prefix, RawDecoder, Sign, Width,
 };
 
-/// The vector files: well-formed vectors end cleanly, hostile ones with an error.
-const FILES: [(&str, bool); 2] = [("well_formed.json", true), ("hostile.json", false)];
+/// What a vector file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Set {
+    /// The vectors of tests/common that end cleanly.
+    WellFormed,
+    /// The vectors of tests/common that end with an error.
+    Hostile,
+    /// Seeded mutations of the short vectors, their outcome the Rust decoder's.
+    Mutations,
+}
+
+/// The vector files.
+const FILES: [(&str, Set); 3] = [
+    ("well_formed.json", Set::WellFormed),
+    ("hostile.json", Set::Hostile),
+    ("mutations.json", Set::Mutations),
+];
+
+/// Mutations per vector, and the longest input that gets them.
+const MUTATIONS: usize = 2;
+const MUTATED_MAX_LEN: usize = 512;
 
 /// Byte strings longer than this are written as runs when they repeat.
 const LONG: usize = 1 << 16;
@@ -36,8 +55,8 @@ fn bless_if_asked() {
     static BLESS: Once = Once::new();
     BLESS.call_once(|| {
         if std::env::var_os("UNSTICK_BLESS").is_some() {
-            for (file, well_formed) in FILES {
-                fs::write(vector_path(file), render(well_formed)).expect("vectors/ is writable");
+            for (file, set) in FILES {
+                fs::write(vector_path(file), render(set)).expect("vectors/ is writable");
             }
         }
     });
@@ -46,8 +65,8 @@ fn bless_if_asked() {
 #[test]
 fn vector_files_are_up_to_date() {
     bless_if_asked();
-    for (file, well_formed) in FILES {
-        let text = render(well_formed);
+    for (file, set) in FILES {
+        let text = render(set);
         let path = vector_path(file);
         let current = fs::read_to_string(&path).unwrap_or_default();
         assert!(
@@ -69,7 +88,8 @@ fn rust_decoder_passes_every_vector_file() {
             count += 1;
         }
     }
-    assert_eq!(count, all_vectors().len(), "every vector is in a file");
+    let expected = all_vectors().len() + mutations(&all_vectors()).len();
+    assert_eq!(count, expected, "every vector is in a file");
 }
 
 /// Every vector of tests/common, including those only the core decoder runs.
@@ -79,12 +99,19 @@ fn all_vectors() -> Vec<Vector> {
     all
 }
 
-/// One vector file as text: a header, then the vectors of its kind.
-fn render(well_formed: bool) -> String {
-    let all = all_vectors();
+/// One vector file as text: a header, then the vectors of its set.
+fn render(set: Set) -> String {
+    let all = match set {
+        Set::Mutations => mutations(&all_vectors()),
+        Set::WellFormed | Set::Hostile => all_vectors(),
+    };
     let list: Vec<FileVector<'_>> = all
         .iter()
-        .filter(|v| v.error.is_none() == well_formed)
+        .filter(|v| match set {
+            Set::WellFormed => v.error.is_none(),
+            Set::Hostile => v.error.is_some(),
+            Set::Mutations => true,
+        })
         .map(vector_json)
         .collect();
     let doc = VectorFile {
@@ -138,6 +165,62 @@ struct FileError {
     #[serde(flatten)]
     fields: Map<String, Value>,
     message: String,
+}
+
+/// `MUTATIONS` seeded mutations of every short vector: a byte replaced, set
+/// to a JSON-significant value, deleted or inserted, or the input cut. What
+/// they decode to is what the Rust decoder says, so every other
+/// implementation is compared with it on inputs nobody wrote by hand.
+fn mutations(vectors: &[Vector]) -> Vec<Vector> {
+    let mut rng = XorShift(0x756e_7374_6963_6b31);
+    let mut out = Vec::new();
+    for vector in vectors.iter().filter(|v| v.input.len() <= MUTATED_MAX_LEN) {
+        for round in 0..MUTATIONS {
+            let input = mutate(&vector.input, &mut rng);
+            let (expected, error) = decode_pieces(vector.kind, vector.config, [&input[..]]);
+            let name = format!("{}_mutation_{round}", vector.name);
+            out.push(Vector {
+                name: Box::leak(name.into_boxed_str()),
+                input,
+                reads: Vec::new(),
+                expected,
+                error,
+                ..vector.clone()
+            });
+        }
+    }
+    out
+}
+
+fn mutate(input: &[u8], rng: &mut XorShift) -> Vec<u8> {
+    const SIGNIFICANT: [u8; 12] = [
+        0x00, 0xff, 0x80, b'"', b'\\', b'{', b'}', b'[', b'-', b'.', b'e', b'0',
+    ];
+    let mut bytes = input.to_vec();
+    let at = rng.below(bytes.len() + 1);
+    match (rng.below(5), at < bytes.len()) {
+        (0, true) => bytes[at] = rng.below(256) as u8,
+        (1, true) => bytes[at] = SIGNIFICANT[rng.below(SIGNIFICANT.len())],
+        (2, true) => {
+            bytes.remove(at);
+        }
+        (3, _) => bytes.insert(at, SIGNIFICANT[rng.below(SIGNIFICANT.len())]),
+        _ => bytes.truncate(at),
+    }
+    bytes
+}
+
+/// A small deterministic generator (xorshift64), so the file never changes
+/// unless the vectors do.
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
 }
 
 fn vector_json(vector: &Vector) -> FileVector<'_> {
