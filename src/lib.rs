@@ -234,6 +234,12 @@ pub mod prefix;
 pub mod raw_decoder;
 pub mod raw_encoder;
 
+/// unstick wire format 1: the normative specification (the repository's
+/// `SPEC.md`), with byte diagrams, numbered rules, every error condition and
+/// the transfer tool's receipt frame.
+#[doc = include_str!("../SPEC.md")]
+pub mod spec {}
+
 pub use config::{Config, ConfigBuilder, DEFAULT_BODY_KEY};
 pub use decoder::Decoder;
 pub use encoder::{Encoder, FrameHead};
