@@ -880,6 +880,18 @@ pub fn escape_vectors() -> Vec<Vector> {
             b"",
         ),
         one(
+            "nested_objects_with_several_members",
+            net,
+            r#"{"m":{"a":1,"b":2},"l":[{"x":1,"y":[2,3]},4],"file_size":3}"#,
+            b"abc",
+        ),
+        one(
+            "pretty_printed_with_a_control_a_quote_and_a_backslash_in_one_word",
+            net,
+            "{\n  \"n\": \"a\\\"\",\n  \"file_size\": 5\n}",
+            b"hello",
+        ),
+        one(
             "header_exactly_at_the_limit",
             Config::builder().max_header_len(15).build().expect("valid"),
             HELLO,
