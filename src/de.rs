@@ -1,5 +1,15 @@
-//! The typed parse: serde-json-core's deserializer (the engine), wrapped so
-//! that no header type can make it panic.
+//! Typed header parses over serde-json-core (the engine), with its errors
+//! turned into [`ParseError`]s, and wrapped so that no header type can make
+//! it panic.
+//!
+//! serde-json-core hands a field the raw, still escaped text of a string
+//! when it has no scratch buffer. [`parse`] therefore gives it an empty
+//! one: escape-free strings still borrow, and the first escaped string fails
+//! with "scratch too short", which here means [`ParseError::EscapedString`].
+//! (serde-json-core unescapes the strings it skips too, so an escape in a
+//! member the type ignores is refused as well.) When the header holds no
+//! backslash at all, `parse` gives no scratch buffer: the engine then reads
+//! the same and does not look for escapes in every string.
 //!
 //! serde-json-core reads a map key through a deserializer of its own that
 //! panics (`unreachable!`) on every request but a borrowed string, an
@@ -9,14 +19,9 @@
 //! (the deserializers of elements, values, options, newtypes, enum variants),
 //! so that every map key, at any depth, is read through [`Key`]: it asks the
 //! engine for a string and gives the key's visitor that string, which an
-//! owned `String` accepts and an integer refuses with an error.
-//!
-//! The two entry points differ in what they do with escaped strings:
-//! [`parse`] refuses them (a borrowed `&str` cannot hold their unescaped
-//! text), [`parse_unescaped`] unescapes them into a scratch buffer.
-//!
-//! The wrapper is thin: every method forwards and inlines away; its only
-//! behaviour of its own is in [`Key`].
+//! owned `String` (or a `char`, an `Option`, a unit enum variant) accepts and
+//! an integer refuses with an error. The wrapper is thin: every method
+//! forwards and inlines away.
 
 use core::fmt;
 
@@ -25,42 +30,51 @@ use serde::de::{
     self, Deserialize, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess,
     VariantAccess, Visitor,
 };
-use serde_json_core::de::{Deserializer as Engine, Error};
+use serde_json_core::de::{Deserializer as Engine, Error as JsonError};
 
-/// Parses `json` into `T`, borrowing strings from it.
-///
-/// # Errors
-/// Any error of serde-json-core's deserializer; a string with an escape
-/// is refused with [`Error::EscapedStringIsTooLong`] (its unescaped text has
-/// no room), even in a member `T` skips: serde-json-core unescapes the
-/// strings it skips too.
-pub(crate) fn parse<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, Error> {
-    if crate::header::has_backslash(json.as_bytes()) {
-        return parse_unescaped(json, &mut []);
+use crate::error::ParseError;
+use crate::header::has_backslash;
+
+/// Parses `json` into `T`, borrowing strings; refuses escaped strings.
+pub(crate) fn parse<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, ParseError> {
+    let scratch: Option<&mut [u8]> = if has_backslash(json.as_bytes()) {
+        Some(&mut [])
+    } else {
+        None
+    };
+    match read(Engine::new(json.as_bytes(), scratch)) {
+        Ok(value) => Ok(value),
+        Err(JsonError::EscapedStringIsTooLong) => Err(ParseError::EscapedString),
+        Err(err) => Err(parse_error(err)),
     }
-    // No escape anywhere: without a scratch buffer the engine reads the
-    // same, and skips looking for one in every string.
-    read(Engine::new(json.as_bytes(), None))
 }
 
-/// Parses `json` into `T`, unescaping strings with escapes into `scratch`.
-///
-/// # Errors
-/// Any error of serde-json-core's deserializer, among them
-/// [`Error::EscapedStringIsTooLong`] when an unescaped string does not fit in
-/// `scratch`.
+/// Parses `json` into `T`, decoding escaped strings through `scratch`.
 pub(crate) fn parse_unescaped<'a, T: Deserialize<'a>>(
     json: &'a str,
     scratch: &mut [u8],
-) -> Result<T, Error> {
-    read(Engine::new(json.as_bytes(), Some(scratch)))
+) -> Result<T, ParseError> {
+    read(Engine::new(json.as_bytes(), Some(scratch))).map_err(parse_error)
 }
 
-/// Reads a `T` and then the end of the input.
-fn read<'a, T: Deserialize<'a>>(mut engine: Engine<'a, '_>) -> Result<T, Error> {
+/// Reads a `T` through the wrapper, then the end of the input.
+fn read<'a, T: Deserialize<'a>>(mut engine: Engine<'a, '_>) -> Result<T, JsonError> {
     let value = T::deserialize(Safe(&mut engine))?;
     engine.end()?;
     Ok(value)
+}
+
+/// What a serde-json-core error means for a header the decoder has
+/// already checked to be valid JSON.
+fn parse_error(err: JsonError) -> ParseError {
+    match err {
+        JsonError::InvalidType => ParseError::WrongType,
+        JsonError::InvalidNumber => ParseError::NumberOutOfRange,
+        JsonError::CustomError => ParseError::Rejected,
+        JsonError::AnyIsUnsupported | JsonError::BytesIsUnsupported => ParseError::Unsupported,
+        JsonError::EscapedStringIsTooLong => ParseError::ScratchTooSmall,
+        _ => ParseError::UnexpectedValue,
+    }
 }
 
 /// A deserializer that forwards every request to `D` and wraps what `D`
@@ -503,6 +517,82 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for VariantName<V> {
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Borrowed<'a> {
+        name: &'a str,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Owned {
+        name: heapless::String<8>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Sized {
+        #[allow(dead_code)]
+        size: u8,
+    }
+
+    #[test]
+    fn parse_borrows_escape_free_strings_and_refuses_escaped_ones() {
+        assert_eq!(parse(r#"{"name":"a.txt"}"#), Ok(Borrowed { name: "a.txt" }));
+        assert_eq!(
+            parse::<Borrowed>(r#"{"name":"a\nb"}"#),
+            Err(ParseError::EscapedString)
+        );
+        assert_eq!(
+            parse::<Owned>(r#"{"name":"\u7535"}"#),
+            Err(ParseError::EscapedString)
+        );
+    }
+
+    #[test]
+    fn parse_unescaped_decodes_into_owned_fields() {
+        let mut scratch = [0u8; 8];
+        let owned: Owned = parse_unescaped(r#"{"name":"\u7535"}"#, &mut scratch).unwrap();
+        assert_eq!(owned.name, "电");
+        let mut tiny = [0u8; 2];
+        assert_eq!(
+            parse_unescaped::<Owned>(r#"{"name":"\u7535"}"#, &mut tiny),
+            Err(ParseError::ScratchTooSmall)
+        );
+    }
+
+    #[test]
+    fn mismatches_have_their_own_errors() {
+        assert_eq!(
+            parse::<Sized>(r#"{"size":"5"}"#).err(),
+            Some(ParseError::WrongType)
+        );
+        assert_eq!(
+            parse::<Sized>(r#"{"size":300}"#).err(),
+            Some(ParseError::NumberOutOfRange)
+        );
+        assert_eq!(
+            parse::<Sized>(r#"{"size":-1}"#).err(),
+            Some(ParseError::NumberOutOfRange)
+        );
+        assert_eq!(
+            parse::<Sized>(r#"{"other":1}"#).err(),
+            Some(ParseError::Rejected)
+        );
+        assert_eq!(
+            parse::<Owned>(r#"{"name":"123456789"}"#).err(),
+            Some(ParseError::Rejected)
+        );
+        assert_eq!(
+            parse::<Sized>(r#"{"size":5.0}"#).err(),
+            Some(ParseError::UnexpectedValue)
+        );
+    }
+}
+
+#[cfg(test)]
+mod wrapper_tests {
     extern crate std;
 
     use std::collections::{BTreeMap, HashMap};
@@ -531,11 +621,11 @@ mod tests {
         assert_eq!(parse::<Upload<'_>>(json), Ok(upload));
         assert_eq!(
             parse::<Upload<'_>>(r#"{"file_name": "a"}"#),
-            Err(Error::CustomError)
+            Err(ParseError::Rejected)
         );
         assert_eq!(
             parse::<Upload<'_>>(r#"{"file_name": "a", "file_size": 1} x"#),
-            Err(Error::TrailingCharacters)
+            Err(ParseError::UnexpectedValue)
         );
     }
 
@@ -546,15 +636,12 @@ mod tests {
             file_name: heapless::String<16>,
         }
         let json = r#"{"file_name": "\u7535\u5f71.mp4"}"#;
-        assert_eq!(parse::<Owned>(json), Err(Error::EscapedStringIsTooLong));
+        assert_eq!(parse::<Owned>(json), Err(ParseError::EscapedString));
         let mut scratch = [0; 16];
         let owned: Owned = parse_unescaped(json, &mut scratch).unwrap();
         assert_eq!(owned.file_name, "电影.mp4");
         let skipped = r#"{"file_name": "a", "file_size": 1, "note": "\n"}"#;
-        assert_eq!(
-            parse::<Upload<'_>>(skipped),
-            Err(Error::EscapedStringIsTooLong)
-        );
+        assert_eq!(parse::<Upload<'_>>(skipped), Err(ParseError::EscapedString));
     }
 
     #[test]
@@ -573,15 +660,15 @@ mod tests {
     fn keys_of_other_types_are_an_error_or_a_string() {
         assert_eq!(
             parse::<BTreeMap<u32, u8>>(r#"{"1": 2}"#),
-            Err(Error::CustomError)
+            Err(ParseError::Rejected)
         );
         assert_eq!(
             parse::<BTreeMap<bool, u8>>(r#"{"true": 2}"#),
-            Err(Error::CustomError)
+            Err(ParseError::Rejected)
         );
         assert_eq!(
             parse::<BTreeMap<(u8, u8), u8>>(r#"{"x": 2}"#),
-            Err(Error::CustomError)
+            Err(ParseError::Rejected)
         );
         let chars: BTreeMap<char, u8> = parse(r#"{"x": 2}"#).unwrap();
         assert_eq!(chars[&'x'], 2);
@@ -596,7 +683,7 @@ mod tests {
         assert_eq!(kinds[&Kind::Upload], 2);
         assert_eq!(
             parse::<BTreeMap<Kind, u8>>(r#"{"Rename": 1}"#),
-            Err(Error::CustomError)
+            Err(ParseError::Rejected)
         );
     }
 
@@ -680,7 +767,7 @@ mod tests {
             let engine = serde_json_core::from_str_escaped::<Plain>(&json, &mut engine_scratch);
             prop_assert_eq!(
                 parse_unescaped::<Plain>(&json, &mut scratch),
-                engine.map(|(value, _)| value)
+                engine.map(|(value, _)| value).map_err(parse_error)
             );
         }
     }

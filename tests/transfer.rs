@@ -60,11 +60,11 @@ fn features() -> String {
     [
         ("std", cfg!(feature = "std")),
         ("tokio", cfg!(feature = "tokio")),
-        ("tokio-util", cfg!(feature = "tokio-util")),
-        ("embedded-io-0_7", cfg!(feature = "embedded-io-0_7")),
+        ("tokio-util-07", cfg!(feature = "tokio-util-07")),
+        ("embedded-io-07", cfg!(feature = "embedded-io-07")),
         (
-            "embedded-io-async-0_7",
-            cfg!(feature = "embedded-io-async-0_7"),
+            "embedded-io-async-07",
+            cfg!(feature = "embedded-io-async-07"),
         ),
         ("defmt", cfg!(feature = "defmt")),
     ]

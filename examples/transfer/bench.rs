@@ -11,7 +11,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::protocol::{COPY_BUFFER, Reader, Upload, Wire, Writer, human, mib_per_s, parse_size};
+use crate::protocol::{
+    COPY_BUFFER, Decoder, Encoder, Reader, Upload, Wire, Writer, human, mib_per_s, parse_size,
+};
 
 /// Measure throughput on loopback: the std adapter beside raw `io::copy`.
 #[derive(Debug, clap::Args)]
@@ -141,8 +143,7 @@ fn receive(variant: Variant, listener: &TcpListener) -> io::Result<u64> {
         Variant::RawCopy => io::copy(&mut stream, &mut io::sink()),
         Variant::RawRead => read_blocks(&mut stream, &mut block),
         Variant::AdapterCopy | Variant::AdapterRead => {
-            let mut reader =
-                Reader::new(stream, Wire::Default.config()).map_err(io::Error::other)?;
+            let mut reader = Reader::new(stream, Decoder::new(Wire::Default.config())?);
             reader
                 .next_header()?
                 .ok_or_else(|| io::Error::other("no frame"))?;
@@ -181,7 +182,7 @@ fn send_raw(mut stream: TcpStream, size: u64) -> io::Result<()> {
 
 /// Sends `size` bytes as one frame named `bench.bin`.
 fn send_frame(stream: TcpStream, size: u64) -> io::Result<()> {
-    let mut writer = Writer::new(stream, Wire::Default.config()).map_err(io::Error::other)?;
+    let mut writer = Writer::new(stream, Encoder::new(Wire::Default.config())?);
     let header = Upload {
         file_name: "bench.bin".to_owned(),
         file_size: size,

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};
 
-use crate::protocol::{Upload, Wire, Writer, human, mib_per_s, parse_size, progress_bar};
+use crate::protocol::{Encoder, Upload, Wire, Writer, human, mib_per_s, parse_size, progress_bar};
 use crate::receive::{self, Options, Report};
 use crate::send::{self, Outgoing};
 
@@ -183,7 +183,7 @@ fn receive_once(
 
 /// The frames of all small files, one after the other, to be written at once.
 fn encode_burst(small: &[Generated]) -> io::Result<Vec<u8>> {
-    let mut burst = Writer::new(Vec::new(), Wire::Default.config()).map_err(io::Error::other)?;
+    let mut burst = Writer::new(Vec::new(), Encoder::new(Wire::Default.config())?);
     for generated in small {
         let body = fs::read(&generated.file.path)?;
         let header = Upload {
@@ -204,7 +204,7 @@ fn send_all(
 ) -> io::Result<()> {
     stream.write_all(burst)?;
     progress.inc(burst.len() as u64);
-    let mut writer = Writer::new(stream, Wire::Default.config()).map_err(io::Error::other)?;
+    let mut writer = Writer::new(stream, Encoder::new(Wire::Default.config())?);
     send::send_file(&mut writer, &large.file, progress)?;
     writer.into_inner().shutdown(Shutdown::Write)
 }

@@ -7,7 +7,8 @@ use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use unstick::Config;
-use unstick::io::std_io::{FrameReader, FrameWriter};
+use unstick::io::std::{FrameReader, FrameWriter};
+pub use unstick::{Decoder, Encoder};
 
 /// Header capacity: a 255-byte name survives even Python's `\uXXXX`
 /// escaping of every character, with room to spare.
@@ -15,13 +16,13 @@ pub const HEADER_CAPACITY: usize = 4096;
 
 /// Body buffer size for copying; as large as the adapter's own buffer, so
 /// that body reads go straight from the socket into it.
-pub const COPY_BUFFER: usize = unstick::io::std_io::BUFFER_SIZE;
+pub const COPY_BUFFER: usize = unstick::io::std::BUFFER_SIZE;
 
 /// Reads frames with this example's header capacity.
-pub type Reader<R> = FrameReader<R, HEADER_CAPACITY>;
+pub type Reader<R> = FrameReader<R, Decoder<HEADER_CAPACITY>>;
 
 /// Writes frames with this example's header capacity.
-pub type Writer<W> = FrameWriter<W, HEADER_CAPACITY>;
+pub type Writer<W> = FrameWriter<W, Encoder<HEADER_CAPACITY>>;
 
 /// The tutorial's upload header: `{"file_name": ..., "file_size": ...}`.
 /// Other members are ignored on receipt.

@@ -14,7 +14,9 @@ use std::thread;
 use unstick::Config;
 
 use crate::names::{self, NameRefusal};
-use crate::protocol::{COPY_BUFFER, Reader, Upload, Wire, files, human, parse_size, shown};
+use crate::protocol::{
+    COPY_BUFFER, Decoder, Reader, Upload, Wire, files, human, parse_size, shown,
+};
 
 /// Receive files: each frame on a connection is one file.
 #[derive(Debug, clap::Args)]
@@ -126,8 +128,8 @@ pub fn serve_stream(stream: TcpStream, peer: SocketAddr, options: &Options) -> R
 /// Receives every frame of one connection as a file.
 pub fn serve<R: Read>(stream: R, peer: SocketAddr, options: &Options) -> Report {
     let mut report = Report::default();
-    let mut reader = match Reader::new(stream, options.config) {
-        Ok(reader) => reader,
+    let mut reader = match Decoder::new(options.config) {
+        Ok(decoder) => Reader::new(stream, decoder),
         Err(err) => {
             report.error = Some(io::Error::new(io::ErrorKind::InvalidInput, err));
             return report;
@@ -222,8 +224,7 @@ fn while_receiving(name: &str, err: io::Error) -> io::Error {
 /// A header that decoded fine but is not `{"file_name": string, "file_size": n}`.
 fn is_header_mismatch(err: &io::Error) -> bool {
     err.get_ref()
-        .and_then(|inner| inner.downcast_ref::<unstick::Error>())
-        .is_some_and(|inner| matches!(inner, unstick::Error::Parse(_)))
+        .is_some_and(|inner| inner.is::<unstick::ParseError>())
 }
 
 /// Writes the current body to a temporary file and renames it into place.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
 
-use crate::protocol::{self, Upload, Wire, Writer, human, mib_per_s, progress_bar, shown};
+use crate::protocol::{self, Encoder, Upload, Wire, Writer, human, mib_per_s, progress_bar, shown};
 
 /// Send files: one connection, one frame per file.
 #[derive(Debug, clap::Args)]
@@ -65,7 +65,7 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn Error>> {
     let total = files.iter().map(|file| file.size).sum();
     let stream = TcpStream::connect(&args.to)
         .map_err(|err| format!("cannot connect to {}: {err}", args.to))?;
-    let mut writer = Writer::new(stream, args.wire.config())?;
+    let mut writer = Writer::new(stream, Encoder::new(args.wire.config())?);
     let progress = progress_bar(total);
     let start = Instant::now();
     for file in &files {

@@ -5,7 +5,6 @@
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct, Serializer};
-use unstick::serde_json_core;
 
 use crate::json::{HeaderMap, Scalar, Value};
 
