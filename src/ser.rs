@@ -247,19 +247,24 @@ impl<'b, 'k> Writer<'b, 'k> {
         Ok(())
     }
 
-    /// Writes the decimal digits of an integer, with a minus sign if `negative`.
-    fn integer(&mut self, negative: bool, mut magnitude: u64) -> Result<(), SerError> {
-        let mut digits = [b'-'; 21];
-        let mut start = digits.len();
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (magnitude % 10) as u8;
-            magnitude /= 10;
-            if magnitude == 0 {
-                break;
-            }
+    /// Writes the decimal digits of an integer, with a minus sign if
+    /// `negative`, straight into the output.
+    fn integer(&mut self, negative: bool, magnitude: u64) -> Result<(), SerError> {
+        let digits = magnitude.checked_ilog10().map_or(1, |log| log as usize + 1);
+        let end = self.len + usize::from(negative) + digits;
+        let room = self
+            .out
+            .get_mut(self.len..end)
+            .ok_or(SerError::BufferFull)?;
+        // The first digit overwrites the sign when there is none.
+        room[0] = b'-';
+        let mut rest = magnitude;
+        for slot in room.iter_mut().rev().take(digits) {
+            *slot = b'0' + (rest % 10) as u8;
+            rest /= 10;
         }
-        self.raw(&digits[start - usize::from(negative)..])
+        self.len = end;
+        Ok(())
     }
 
     /// Keeps the first error in text order.
