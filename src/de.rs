@@ -45,7 +45,11 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, ParseErr
     match read(Engine::new(json.as_bytes(), scratch)) {
         Ok(value) => Ok(value),
         Err(JsonError::EscapedStringIsTooLong) => Err(ParseError::EscapedString),
-        Err(err) => Err(parse_error(err)),
+        Err(err) => match parse_error(err) {
+            // `parse` refuses every escape, the undecodable ones too.
+            ParseError::UndecodableEscape => Err(ParseError::EscapedString),
+            err => Err(err),
+        },
     }
 }
 
@@ -73,6 +77,11 @@ fn parse_error(err: JsonError) -> ParseError {
         JsonError::CustomError => ParseError::Rejected,
         JsonError::AnyIsUnsupported | JsonError::BytesIsUnsupported => ParseError::Unsupported,
         JsonError::EscapedStringIsTooLong => ParseError::ScratchTooSmall,
+        // The decoder checked every escape against RFC 8259: what the engine
+        // cannot decode is a `\uD800`-`\uDFFF` surrogate escape.
+        JsonError::InvalidEscapeSequence | JsonError::InvalidUnicodeCodePoint => {
+            ParseError::UndecodableEscape
+        }
         _ => ParseError::UnexpectedValue,
     }
 }
@@ -770,5 +779,23 @@ mod wrapper_tests {
                 engine.map(|(value, _)| value).map_err(parse_error)
             );
         }
+    }
+
+    #[test]
+    fn surrogate_escapes_are_named_as_such() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Named {
+            #[allow(dead_code)]
+            name: heapless::String<16>,
+        }
+        let emoji = r#"{"name":"\ud83d\ude00.txt"}"#;
+        assert_eq!(parse::<Named>(emoji).err(), Some(ParseError::EscapedString));
+        let mut scratch = [0u8; 16];
+        assert_eq!(
+            parse_unescaped::<Named>(emoji, &mut scratch).err(),
+            Some(ParseError::UndecodableEscape)
+        );
+        let later = r#"{"name":"x\ud83d\ude00"}"#;
+        assert_eq!(parse::<Named>(later).err(), Some(ParseError::EscapedString));
     }
 }

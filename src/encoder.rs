@@ -2,10 +2,12 @@
 //! differs from the length its header declares.
 //!
 //! The header is the single source of truth for the body length. The encoder
-//! serializes your header, reads the body key back out of the JSON it wrote
-//! (with the decoder's own check), and from then on counts body bytes against
-//! that number: a chunk that would overrun it is refused, and closing the
-//! frame early is an error. It does not add the body key for you: put the
+//! serializes your header (serde-json-core writes what needs escaping, the
+//! encoder copies the rest in bulk), takes the body key's value as it is
+//! written and holds the JSON to the decoder's rules (an object, one
+//! top-level body key, a non-negative integer length), and from then on
+//! counts body bytes against that number: a chunk that would overrun it is
+//! refused, and closing the frame early is an error. It does not add the body key for you: put the
 //! length in your header struct, where the receiver will look for it.
 //!
 //! Body bytes are not copied: [`Encoder::body`] checks a chunk and hands the
@@ -39,17 +41,17 @@
 //! # Ok::<(), unstick::Error>(())
 //! ```
 //!
-//! # Panics
-//! serde-json-core's serializer panics (`unreachable!`) on a header type that
-//! serializes a `char`, an enum tuple variant, or a custom serialization
-//! error. Header types made of structs, strings, integers, booleans, options,
-//! sequences and unit enum variants are safe.
+//! # Header types
+//! Any `Serialize` type works, and none can make the encoder panic: what
+//! serde-json-core cannot write (a `char`, an enum tuple variant, a 128-bit
+//! integer) is refused with [`EncodeError::Unserializable`], and an error of
+//! the type's own `Serialize` with [`EncodeError::SerializeFailed`].
 
 use serde::Serialize;
 
 use crate::body_count::BodyCount;
 use crate::config::Config;
-use crate::error::{ConfigError, EncodeError, HeaderError};
+use crate::error::{ConfigError, EncodeError};
 use crate::ser::{self, SerError};
 
 /// A frame encoder with a header buffer of `N` bytes, in which headers are
@@ -240,17 +242,11 @@ impl<const N: usize> Encoder<N> {
             .map_err(|err| match err {
             SerError::BufferFull => EncodeError::HeaderTooLong { max },
             SerError::Invalid(err) => EncodeError::InvalidHeader(err),
-            // Until EncodeError has a variant for values serde-json-core cannot write.
-            SerError::Unsupported { offset, .. } => {
-                EncodeError::InvalidHeader(HeaderError::Syntax {
-                    offset,
-                    found: None,
-                })
-            }
-            SerError::Custom => EncodeError::InvalidHeader(HeaderError::Syntax {
-                offset: 0,
-                found: None,
-            }),
+            SerError::Unsupported { offset, what } => EncodeError::Unserializable {
+                offset,
+                value: what,
+            },
+            SerError::Custom => EncodeError::SerializeFailed,
         })?;
         check_body_len(&self.config, body_len)?;
         self.config
@@ -304,6 +300,7 @@ pub(crate) fn split_output(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::HeaderError;
     use crate::prefix::{Endian, Prefix, Sign, Width};
 
     #[derive(Serialize)]
@@ -444,5 +441,29 @@ mod tests {
         assert_eq!(encoder.body(b""), Ok(&b""[..]));
         encoder.reset();
         assert_eq!(encoder.body(b"a"), Err(EncodeError::NoFrameInProgress));
+    }
+
+    #[test]
+    fn values_serde_json_core_cannot_write_are_refused_not_panicked_on() {
+        #[derive(Serialize)]
+        struct Initial {
+            initial: char,
+            file_size: u64,
+        }
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0xee; 64];
+        let header = Initial {
+            initial: 'x',
+            file_size: 0,
+        };
+        assert_eq!(
+            encoder.header(&header, &mut out),
+            Err(EncodeError::Unserializable {
+                offset: 11,
+                value: crate::UnserializableValue::Char
+            })
+        );
+        assert_eq!(out, [0xee; 64]);
+        assert_eq!(encoder.remaining(), None);
     }
 }

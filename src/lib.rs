@@ -244,7 +244,10 @@ pub mod spec {}
 pub use config::{Config, ConfigBuilder, DEFAULT_BODY_KEY};
 pub use decoder::Decoder;
 pub use encoder::{Encoder, FrameHead};
-pub use error::{ConfigError, DecodeError, EncodeError, Error, HeaderError, JsonType, ParseError};
+pub use error::{
+    ConfigError, DecodeError, EncodeError, Error, HeaderError, JsonType, ParseError,
+    UnserializableValue,
+};
 pub use event::{Event, Header, Part, RawEvent};
 pub use framing::{FrameDecoder, FrameEncoder};
 pub use header::MAX_NESTING;

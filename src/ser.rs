@@ -34,7 +34,7 @@ use core::fmt;
 use serde::ser::{self, Impossible, Serialize, Serializer as _};
 use serde_json_core::ser::Serializer as Engine;
 
-use crate::error::{HeaderError, JsonType};
+use crate::error::{HeaderError, JsonType, UnserializableValue};
 use crate::header::{self, MAX_NESTING};
 
 /// The newtype name of `serde_json_core::str::EscapedStr`, whose text the
@@ -53,34 +53,10 @@ pub(crate) enum SerError {
         /// Offset in the header at which the value would start.
         offset: usize,
         /// What the value is.
-        what: Unsupported,
+        what: UnserializableValue,
     },
     /// The header type's `Serialize` implementation reported an error.
     Custom,
-}
-
-/// A value serde-json-core cannot write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unsupported {
-    /// A `char`.
-    Char,
-    /// An enum tuple variant.
-    TupleVariant,
-    /// A `u128` or `i128`.
-    Int128,
-    /// serde-json-core's `EscapedStr` name on something else than a string.
-    EscapedNonString,
-}
-
-impl Unsupported {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Char => "a char",
-            Self::TupleVariant => "an enum tuple variant",
-            Self::Int128 => "a 128-bit integer",
-            Self::EscapedNonString => "an EscapedStr that is not a string",
-        }
-    }
 }
 
 impl fmt::Display for SerError {
@@ -90,8 +66,7 @@ impl fmt::Display for SerError {
             Self::Invalid(err) => err.fmt(f),
             Self::Unsupported { offset, what } => write!(
                 f,
-                "serde-json-core cannot serialize {} (at header offset {offset})",
-                what.name()
+                "serde-json-core cannot serialize {what} (at header offset {offset})"
             ),
             Self::Custom => f.write_str("the header type failed to serialize itself"),
         }
@@ -272,7 +247,7 @@ impl<'b, 'k> Writer<'b, 'k> {
         self.first_error.get_or_insert(err);
     }
 
-    fn unsupported(&self, what: Unsupported) -> SerError {
+    fn unsupported(&self, what: UnserializableValue) -> SerError {
         SerError::Unsupported {
             offset: self.offset(),
             what,
@@ -471,7 +446,7 @@ impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
     }
 
     fn serialize_i128(self, _: i128) -> Result<(), SerError> {
-        Err(self.w.unsupported(Unsupported::Int128))
+        Err(self.w.unsupported(UnserializableValue::Int128))
     }
 
     fn serialize_u8(self, v: u8) -> Result<(), SerError> {
@@ -491,7 +466,7 @@ impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
     }
 
     fn serialize_u128(self, _: u128) -> Result<(), SerError> {
-        Err(self.w.unsupported(Unsupported::Int128))
+        Err(self.w.unsupported(UnserializableValue::Int128))
     }
 
     fn serialize_f32(self, v: f32) -> Result<(), SerError> {
@@ -505,7 +480,7 @@ impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
     }
 
     fn serialize_char(self, _: char) -> Result<(), SerError> {
-        Err(self.w.unsupported(Unsupported::Char))
+        Err(self.w.unsupported(UnserializableValue::Char))
     }
 
     fn serialize_str(self, v: &str) -> Result<(), SerError> {
@@ -592,7 +567,7 @@ impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleVariant, SerError> {
-        Err(self.w.unsupported(Unsupported::TupleVariant))
+        Err(self.w.unsupported(UnserializableValue::TupleVariant))
     }
 
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'w, 'b, 'k>, SerError> {
@@ -770,11 +745,11 @@ struct EscapedText<'w, 'b, 'k> {
 
 impl EscapedText<'_, '_, '_> {
     fn refuse(self) -> Result<(), SerError> {
-        Err(self.w.unsupported(Unsupported::EscapedNonString))
+        Err(self.w.unsupported(UnserializableValue::EscapedNonString))
     }
 
     fn refuse_compound<C>(self) -> Result<C, SerError> {
-        Err(self.w.unsupported(Unsupported::EscapedNonString))
+        Err(self.w.unsupported(UnserializableValue::EscapedNonString))
     }
 }
 
@@ -1418,11 +1393,11 @@ mod tests {
         let mut out = [0; 64];
         assert_eq!(
             serialize_header(&C { c: 'x' }, &mut out, KEY),
-            unsupported(5, Unsupported::Char)
+            unsupported(5, UnserializableValue::Char)
         );
         assert_eq!(
             serialize_header(&Kind::Tuple(1, 2), &mut out, KEY),
-            unsupported(0, Unsupported::TupleVariant)
+            unsupported(0, UnserializableValue::TupleVariant)
         );
         assert_eq!(
             serialize_header(
@@ -1433,11 +1408,11 @@ mod tests {
                 &mut out,
                 KEY
             ),
-            unsupported(19, Unsupported::Int128)
+            unsupported(19, UnserializableValue::Int128)
         );
         assert_eq!(
             serialize_header(&Map2(&[('k', 1)]), &mut out, KEY),
-            unsupported(1, Unsupported::Char)
+            unsupported(1, UnserializableValue::Char)
         );
         assert_eq!(
             serialize_header(&Failing, &mut out, KEY),
@@ -1448,7 +1423,7 @@ mod tests {
         struct NotText(u8);
         assert_eq!(
             serialize_header(&NotText(1), &mut out, KEY),
-            unsupported(1, Unsupported::EscapedNonString)
+            unsupported(1, UnserializableValue::EscapedNonString)
         );
     }
 
