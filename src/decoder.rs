@@ -67,8 +67,6 @@
 
 use core::ops::ControlFlow;
 
-use heapless::Vec;
-
 use crate::config::Config;
 use crate::error::{ConfigError, DecodeError};
 use crate::event::{Event, Header, Part};
@@ -76,15 +74,25 @@ use crate::header;
 use crate::prefix::{PartialPrefix, PrefixValue};
 
 /// Where the decoder is inside the current frame.
+///
+/// `repr(u8)` keeps the discriminant a plain byte: matching on it is then one
+/// comparison per call instead of a decode of a niche, which is most of what
+/// a call costs when input comes one byte at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum State {
     /// Reading the length prefix.
     Prefix(PartialPrefix),
-    /// Reading a header of `len` bytes into the header buffer.
-    Header { len: usize },
+    /// Reading a header of `len` bytes into the header buffer, `have` so far.
+    Header { len: usize, have: usize },
     /// Handing out the body of `len` bytes; at `remaining` 0 the next call
-    /// ends the frame. The checked header stays in the buffer meanwhile.
-    Body { len: u64, remaining: u64 },
+    /// ends the frame. The checked header, `json_len` bytes, stays in the
+    /// buffer meanwhile.
+    Body {
+        len: u64,
+        remaining: u64,
+        json_len: usize,
+    },
     /// Poisoned: every call returns this error until `reset`.
     Failed(DecodeError),
 }
@@ -102,7 +110,8 @@ const FRAME_START: State = State::Prefix(PartialPrefix::START);
 pub struct Decoder<const N: usize> {
     config: Config,
     state: State,
-    header: Vec<u8, N>,
+    /// The header being read, or the checked header of the body being read.
+    header: [u8; N],
 }
 
 impl<const N: usize> Decoder<N> {
@@ -119,7 +128,7 @@ impl<const N: usize> Decoder<N> {
         Ok(Self {
             config,
             state: FRAME_START,
-            header: Vec::new(),
+            header: [0; N],
         })
     }
 
@@ -148,9 +157,14 @@ impl<const N: usize> Decoder<N> {
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
         match self.state {
             State::Failed(err) => Err(err),
-            State::Body { len, remaining } => Ok(self.body(input, len, remaining)),
+            State::Body {
+                len,
+                remaining,
+                json_len,
+            } => Ok(self.body(input, len, remaining, json_len)),
+            _ if input.is_empty() => Ok(None),
             State::Prefix(partial) => self.prefix(input, partial),
-            State::Header { len } => self.header_bytes(input, len),
+            State::Header { len, have } => self.header_bytes(input, len, have),
         }
     }
 
@@ -191,8 +205,8 @@ impl<const N: usize> Decoder<N> {
             State::Prefix(partial) => DecodeError::TruncatedPrefix {
                 missing: self.config.prefix().size() - partial.have(),
             },
-            State::Header { len } => DecodeError::TruncatedHeader {
-                missing: len - self.header.len(),
+            State::Header { len, have } => DecodeError::TruncatedHeader {
+                missing: len - have,
             },
             State::Body { remaining, .. } => DecodeError::TruncatedBody { missing: remaining },
         };
@@ -204,7 +218,6 @@ impl<const N: usize> Decoder<N> {
     /// start of a frame.
     pub fn reset(&mut self) {
         self.state = FRAME_START;
-        self.header.clear();
     }
 
     /// How many more bytes complete the part of the frame being read: the
@@ -216,7 +229,7 @@ impl<const N: usize> Decoder<N> {
     pub fn needed(&self) -> u64 {
         let needed = match self.state {
             State::Prefix(partial) => self.config.prefix().size() - partial.have(),
-            State::Header { len } => len - self.header.len(),
+            State::Header { len, have } => len - have,
             State::Body { remaining, .. } => return remaining,
             State::Failed(_) => 0,
         };
@@ -237,10 +250,10 @@ impl<const N: usize> Decoder<N> {
     /// [`Event::Header`] until its [`Event::FrameEnd`]; `None` at any other
     /// time.
     pub fn header(&self) -> Option<Header<'_>> {
-        let State::Body { len, .. } = self.state else {
+        let State::Body { len, json_len, .. } = self.state else {
             return None;
         };
-        let json = core::str::from_utf8(&self.header).ok()?;
+        let json = core::str::from_utf8(self.header.get(..json_len)?).ok()?;
         Some(Header::new(json, len))
     }
 
@@ -261,6 +274,7 @@ impl<const N: usize> Decoder<N> {
         input: &mut &'i [u8],
         len: u64,
         remaining: u64,
+        json_len: usize,
     ) -> Option<Event<'static, 'i>> {
         match take_chunk(input, remaining) {
             Chunk::End => {
@@ -269,7 +283,11 @@ impl<const N: usize> Decoder<N> {
             }
             Chunk::Empty => None,
             Chunk::Bytes(chunk, remaining) => {
-                self.state = State::Body { len, remaining };
+                self.state = State::Body {
+                    len,
+                    remaining,
+                    json_len,
+                };
                 Some(Event::Body { chunk, remaining })
             }
         }
@@ -302,10 +320,7 @@ impl<const N: usize> Decoder<N> {
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
         let max = self.config.max_header_len().unwrap_or(N);
         match usize::try_from(len) {
-            Ok(len) if len <= max => {
-                self.header.clear();
-                self.header_bytes(input, len)
-            }
+            Ok(len) if len <= max => self.header_bytes(input, len, 0),
             _ => self.fail(DecodeError::HeaderTooLong { len, max }),
         }
     }
@@ -316,21 +331,27 @@ impl<const N: usize> Decoder<N> {
         &mut self,
         input: &mut &'i [u8],
         len: usize,
+        have: usize,
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
-        let (take, rest) = input.split_at(input.len().min(len - self.header.len()));
-        if self.header.extend_from_slice(take).is_err() {
+        let (take, rest) = input.split_at(input.len().min(len - have));
+        let Some(room) = self.header.get_mut(have..have + take.len()) else {
             // `new` keeps the header limit within `N`; this only restates it.
             return self.fail(DecodeError::HeaderTooLong {
                 len: len as u64,
                 max: N,
             });
+        };
+        match (room, take) {
+            ([slot], [byte]) => *slot = *byte,
+            (room, take) => room.copy_from_slice(take),
         }
+        let have = have + take.len();
         *input = rest;
-        if self.header.len() < len {
-            self.state = State::Header { len };
+        if have < len {
+            self.state = State::Header { len, have };
             return Ok(None);
         }
-        self.header_complete()
+        self.header_complete(len)
     }
 
     /// Checks the complete header and opens the body. Out of line for the
@@ -340,8 +361,12 @@ impl<const N: usize> Decoder<N> {
     /// returns borrows the buffer, which `fail`'s `&mut self` would not allow
     /// on the same path.
     #[inline(never)]
-    fn header_complete(&mut self) -> Result<Option<Event<'_, 'static>>, DecodeError> {
-        let (json, body_len) = match header::check(&self.header, self.config.body_key()) {
+    fn header_complete(
+        &mut self,
+        json_len: usize,
+    ) -> Result<Option<Event<'_, 'static>>, DecodeError> {
+        let json = self.header.get(..json_len).unwrap_or_default();
+        let (json, body_len) = match header::check(json, self.config.body_key()) {
             Ok(checked) => checked,
             Err(err) => {
                 self.state = State::Failed(err.into());
@@ -357,6 +382,7 @@ impl<const N: usize> Decoder<N> {
         self.state = State::Body {
             len: body_len,
             remaining: body_len,
+            json_len,
         };
         Ok(Some(Event::Header(Header::new(json, body_len))))
     }
@@ -381,7 +407,10 @@ pub(crate) fn take_chunk<'i>(input: &mut &'i [u8], remaining: u64) -> Chunk<'i> 
     if input.is_empty() {
         return Chunk::Empty;
     }
-    let take = usize::try_from(remaining).map_or(input.len(), |r| r.min(input.len()));
+    let take = match remaining < input.len() as u64 {
+        true => remaining as usize,
+        false => input.len(),
+    };
     let (chunk, rest) = input.split_at(take);
     *input = rest;
     Chunk::Bytes(chunk, remaining - chunk.len() as u64)

@@ -84,6 +84,7 @@ impl RawDecoder {
         match self.state {
             State::Failed(err) => Err(err),
             State::Body { remaining } => Ok(self.body(input, remaining)),
+            State::Prefix(_) if input.is_empty() => Ok(None),
             State::Prefix(partial) => self.prefix(input, partial),
         }
     }
