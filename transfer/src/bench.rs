@@ -11,7 +11,10 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::protocol::{COPY_BUFFER, Reader, Upload, Wire, Writer, human, mib_per_s, parse_size};
+use crate::protocol::{
+    BlockingReader, BlockingWriter, COPY_BUFFER, Upload, Wire, human, mib_per_s, parse_size,
+};
+use crate::scratch::ScratchDir;
 
 /// Measure throughput on loopback: the std adapter beside raw `io::copy`.
 #[derive(Debug, clap::Args)]
@@ -142,7 +145,7 @@ fn receive(variant: Variant, listener: &TcpListener) -> io::Result<u64> {
         Variant::RawRead => read_blocks(&mut stream, &mut block),
         Variant::AdapterCopy | Variant::AdapterRead => {
             let mut reader =
-                Reader::new(stream, Wire::Default.config()).map_err(io::Error::other)?;
+                BlockingReader::new(stream, Wire::Default.config()).map_err(io::Error::other)?;
             reader
                 .next_header()?
                 .ok_or_else(|| io::Error::other("no frame"))?;
@@ -181,9 +184,10 @@ fn send_raw(mut stream: TcpStream, size: u64) -> io::Result<()> {
 
 /// Sends `size` bytes as one frame named `bench.bin`.
 fn send_frame(stream: TcpStream, size: u64) -> io::Result<()> {
-    let mut writer = Writer::new(stream, Wire::Default.config()).map_err(io::Error::other)?;
+    let mut writer =
+        BlockingWriter::new(stream, Wire::Default.config()).map_err(io::Error::other)?;
     let header = Upload {
-        file_name: "bench.bin".to_owned(),
+        file_name: "bench.bin",
         file_size: size,
     };
     writer.write_header(&header)?;
@@ -202,7 +206,7 @@ fn send_frame(stream: TcpStream, size: u64) -> io::Result<()> {
 /// reads the child's VmHWM once the file is renamed into place.
 fn child_receiver_peak(size: u64, out: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
     let parent = out.unwrap_or_else(std::env::temp_dir);
-    let dir = tempfile::tempdir_in(&parent)?;
+    let dir = ScratchDir::new_in(&parent)?;
     let mut child = Command::new(std::env::current_exe()?)
         .args(["recv", "--listen", "127.0.0.1:0", "--out"])
         .arg(dir.path())
