@@ -264,7 +264,7 @@ pub fn rust_send(addr: &str, wire: &str, files: &[PathBuf]) -> Output {
 }
 
 /// Every file in `dir` but the partial directory, by name (none if `dir`
-/// does not exist).
+/// does not exist); a symlink's content is `symlink -> TARGET`.
 pub fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let Ok(entries) = fs::read_dir(dir) else {
         return BTreeMap::new();
@@ -274,7 +274,11 @@ pub fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter(|path| path.file_name().unwrap() != PARTIAL_DIR)
         .map(|path| {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, fs::read(&path).unwrap())
+            let content = match fs::read_link(&path) {
+                Ok(target) => format!("symlink -> {}", target.display()).into_bytes(),
+                Err(_) => fs::read(&path).unwrap(),
+            };
+            (name, content)
         })
         .collect()
 }
