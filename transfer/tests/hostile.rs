@@ -539,11 +539,14 @@ fn sender_exit_status_when_refused_timed_out_or_the_receiver_is_gone() {
     assert_eq!(status(&cut), Some(3), "{cut:?}");
 }
 
+/// A name, the body sent under it, and what came back.
+type Upload = (String, Vec<u8>, Vec<u8>);
+
 #[test]
 fn five_hundred_concurrent_uploads_arrive_intact() {
     let count = env_size("TRANSFER_TEST_UPLOADS", 500);
     let receiver = recv(&[]);
-    let uploads: Vec<JoinHandle<(String, Vec<u8>, Vec<u8>)>> = (0..count)
+    let uploads: Vec<JoinHandle<Upload>> = (0..count)
         .map(|i| {
             let addr = receiver.addr.clone();
             thread::spawn(move || {

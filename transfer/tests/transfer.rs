@@ -18,7 +18,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::thread::{self, JoinHandle};
 
