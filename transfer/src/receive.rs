@@ -197,6 +197,8 @@ async fn serve_once(
             return ExitCode::FAILURE;
         }
     };
+    // Receipts are small frames written whole: never wait for an ACK.
+    let _ = stream.set_nodelay(true);
     let (read, write) = stream.into_split();
     let served = connection::serve(read, write, peer, shared, stop.subscribe());
     tokio::pin!(served);
@@ -235,6 +237,8 @@ async fn serve_all(
         };
         let (shared, stopped) = (Arc::clone(shared), stop.subscribe());
         tasks.spawn(async move {
+            // Receipts are small frames written whole: never wait for an ACK.
+            let _ = stream.set_nodelay(true);
             let (read, write) = stream.into_split();
             connection::serve(read, write, peer, &shared, stopped).await;
         });
@@ -297,12 +301,14 @@ async fn shut_down(
     shared: &Shared,
     stop: &watch::Sender<bool>,
 ) {
+    while tasks.try_join_next().is_some() {}
+    let open = match tasks.len() {
+        1 => "1 open connection".to_owned(),
+        n => format!("{n} open connections"),
+    };
     log::print(
         Stream::Err,
-        format_args!(
-            "{name}: no longer accepting; aborting {} open connections",
-            tasks.len()
-        ),
+        format_args!("{name}: no longer accepting; aborting {open}"),
     );
     stop.send_replace(true);
     let drained = tokio::time::timeout(STOP_GRACE, async {

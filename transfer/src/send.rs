@@ -230,6 +230,8 @@ async fn exchange(
     limit: Duration,
     tally: &mut Tally,
 ) -> io::Result<()> {
+    // Frames are written whole or in large pieces: never wait for an ACK.
+    stream.set_nodelay(true)?;
     let progress = Progress::new();
     let (read, write) = stream.into_split();
     let (read, write) = (progress.track(read), progress.track(write));
