@@ -433,6 +433,43 @@ fn log_stays_small_under_a_flood_of_refusals() {
 }
 
 #[test]
+fn a_huge_declared_size_is_refused_at_once_and_the_connection_closed() {
+    let receiver = recv(&["--once"]);
+    let json = format!(r#"{{"file_name":"huge.bin","file_size":{}}}"#, 1u64 << 63);
+    let mut stream = TcpStream::connect(&receiver.addr).unwrap();
+    stream
+        .write_all(&header_frame(&json, &[0u8; 1 << 16]))
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let start = Instant::now();
+    let mut answer = Vec::new();
+    // The receiver answers and closes while we could go on sending: a reset
+    // may follow the receipt.
+    let mut piece = [0u8; 4096];
+    while let Ok(len @ 1..) = stream.read(&mut piece) {
+        answer.extend_from_slice(&piece[..len]);
+    }
+    let elapsed = start.elapsed();
+    let finished = receiver.finish();
+    println!(
+        "2^63 declared: answered and closed in {:.2} s",
+        elapsed.as_secs_f64()
+    );
+    assert!(elapsed < Duration::from_secs(5));
+    let receipt = parse(&receipts(&answer)[0]);
+    assert_eq!(receipt["reason"], "too_large");
+    assert!(
+        finished.stderr.contains("refused \"huge.bin\"")
+            && finished.stderr.contains("exceeds --max-size"),
+        "{}",
+        finished.stderr
+    );
+    assert!(finished.partial.is_empty() && finished.files.is_empty());
+}
+
+#[test]
 fn receipts_for_stored_refused_and_truncated_files() {
     let receiver = recv(&["--once"]);
     fs::create_dir_all(&receiver.out).unwrap();
