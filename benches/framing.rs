@@ -156,7 +156,7 @@ fn unstick_receive(stream: &[u8]) -> u64 {
                     sum = fold_header(sum, &upload);
                 }
                 Event::Body { chunk, .. } => sum = checksum(sum, chunk),
-                Event::FrameEnd | Event::RawStart { .. } => {}
+                Event::FrameEnd => {}
             }
         }
     }
@@ -209,7 +209,7 @@ fn unstick_decode_pieces<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> u64 {
             sum = sum.wrapping_add(match event {
                 Event::Header(header) => header.body_len(),
                 Event::Body { chunk, .. } => chunk.len() as u64,
-                Event::FrameEnd | Event::RawStart { .. } => 1,
+                Event::FrameEnd => 1,
             });
         }
     }

@@ -17,10 +17,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
-use unstick::Config;
-use unstick::io::tokio_io::{FrameReader, FrameWriter};
+use unstick::io::tokio::{FrameReader, FrameWriter};
+use unstick::{Config, Decoder, Encoder};
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
@@ -71,8 +70,8 @@ async fn serve(listener: TcpListener) -> Result<(), BoxError> {
     let (stream, peer) = listener.accept().await?;
     println!("server: connection from {peer}");
     let (read, write) = stream.into_split();
-    let mut uploads = FrameReader::<OwnedReadHalf, CAPACITY>::new(read, Config::default())?;
-    let mut receipts = FrameWriter::<OwnedWriteHalf, CAPACITY>::new(write, Config::default())?;
+    let mut uploads = FrameReader::new(read, Decoder::<CAPACITY>::new(Config::default())?);
+    let mut receipts = FrameWriter::new(write, Encoder::<CAPACITY>::new(Config::default())?);
     let mut piece = vec![0u8; 16 * 1024];
     while let Some(upload) = uploads.next_header_as::<Upload>().await? {
         let mut hasher = Sha256::new();
@@ -105,7 +104,7 @@ async fn serve(listener: TcpListener) -> Result<(), BoxError> {
 /// Uploads every file, closes its side, then checks the receipts.
 async fn client(addr: std::net::SocketAddr) -> Result<(), BoxError> {
     let (read, write) = TcpStream::connect(addr).await?.into_split();
-    let mut uploads = FrameWriter::<OwnedWriteHalf, CAPACITY>::new(write, Config::default())?;
+    let mut uploads = FrameWriter::new(write, Encoder::<CAPACITY>::new(Config::default())?);
     let files = files();
     for (name, data) in &files {
         let upload = Upload {
@@ -117,7 +116,7 @@ async fn client(addr: std::net::SocketAddr) -> Result<(), BoxError> {
     }
     uploads.shutdown().await?;
 
-    let mut receipts = FrameReader::<OwnedReadHalf, CAPACITY>::new(read, Config::default())?;
+    let mut receipts = FrameReader::new(read, Decoder::<CAPACITY>::new(Config::default())?);
     for (name, data) in &files {
         let Some(receipt) = receipts.next_header_as::<Receipt>().await? else {
             return Err(format!("no receipt for {name}").into());

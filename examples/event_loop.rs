@@ -99,7 +99,7 @@ impl Connection {
         loop {
             match self.stream.read(&mut buf) {
                 Ok(0) => {
-                    self.decoder.finish().map_err(invalid_data)?;
+                    self.decoder.finish()?;
                     return Ok(true);
                 }
                 Ok(len) => self.take(&buf[..len])?,
@@ -114,10 +114,10 @@ impl Connection {
     fn take(&mut self, mut input: &[u8]) -> io::Result<()> {
         self.reads += 1;
         let mut ended = 0;
-        while let Some(event) = self.decoder.decode(&mut input).map_err(invalid_data)? {
+        while let Some(event) = self.decoder.decode(&mut input)? {
             match event {
                 Event::Header(header) => {
-                    let note: Note = header.parse().map_err(invalid_data)?;
+                    let note: Note = header.parse()?;
                     self.current = Some(Received {
                         client: note.client,
                         seq: note.seq,
@@ -134,7 +134,6 @@ impl Connection {
                     self.frames.extend(self.current.take());
                     ended += 1;
                 }
-                Event::RawStart { .. } => {}
             }
         }
         if ended > 1 {
@@ -145,10 +144,6 @@ impl Connection {
         }
         Ok(())
     }
-}
-
-fn invalid_data(err: impl Into<Box<dyn Error + Send + Sync>>) -> io::Error {
-    io::Error::new(ErrorKind::InvalidData, err)
 }
 
 /// Serves until `CLIENTS` connections have closed; returns them.
@@ -198,7 +193,7 @@ fn accept_all(
         *next_token += 1;
         poll.registry()
             .register(&mut stream, token, Interest::READABLE)?;
-        open.insert(token, Connection::new(stream).map_err(invalid_data)?);
+        open.insert(token, Connection::new(stream)?);
     }
 }
 

@@ -83,7 +83,6 @@ fn decode_and_show(scenario: &str, reads: &[&[u8]]) -> Result<(), unstick::Error
                     println!("    frame: {name} = {:?}", String::from_utf8_lossy(&body));
                     body.clear();
                 }
-                Event::RawStart { .. } => {}
             }
         }
     }

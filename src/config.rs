@@ -1,16 +1,18 @@
 //! Wire profiles and limits, validated before any byte is seen.
 //!
 //! A [`Config`] says what the frames on one connection look like: the
-//! [`Prefix`] format, the [`FrameKind`], the JSON key that holds the body
-//! length, and the limits. Both ends of a connection must use the same one.
+//! [`Prefix`] format, the JSON key that holds the body length, and the
+//! limits. Both ends of a connection must use the same one. Whether frames
+//! carry a JSON header is not a setting but a type: [`Decoder`] and
+//! [`Encoder`] speak header frames, [`RawDecoder`] and [`RawEncoder`] raw
+//! frames.
 //!
 //! | setting          | default (`Config::default()`) | `Config::python_struct()` | applies to |
 //! |------------------|-------------------------------|---------------------------|------------|
-//! | prefix           | 4 bytes, big endian, unsigned | 4 bytes, little endian, signed | both |
-//! | kind             | [`FrameKind::Header`]         | [`FrameKind::Header`]     | both       |
-//! | body key         | `"file_size"`                 | `"file_size"`             | both       |
-//! | max header len   | the buffer capacity `N`       | the buffer capacity `N`   | both       |
-//! | max body len     | `u64::MAX` (no limit)         | `u64::MAX` (no limit)     | both       |
+//! | prefix           | 4 bytes, big endian, unsigned | 4 bytes, little endian, signed | both, all frames |
+//! | body key         | `"file_size"`                 | `"file_size"`             | both, header frames |
+//! | max header len   | the buffer capacity `N`       | the buffer capacity `N`   | both, header frames |
+//! | max body len     | `u64::MAX` (no limit)         | `u64::MAX` (no limit)     | both, all frames (the payload of a raw frame) |
 //!
 //! The default body key is `"file_size"`, the tutorial's own name, so the same
 //! header struct works under both profiles and only the prefix differs.
@@ -19,20 +21,21 @@
 //! the body limit is there for what *your* code will do with the bytes.
 //!
 //! ```
-//! use unstick::{Config, FrameKind};
+//! use unstick::{Config, RawDecoder};
 //!
 //! // The tutorial's command-output replies: struct.pack('i', len) then raw bytes,
 //! // at most 1 MiB each.
-//! let config = Config::python_struct()
-//!     .to_builder()
-//!     .kind(FrameKind::Raw)
-//!     .max_body_len(1 << 20)
-//!     .build()?;
-//! assert_eq!(config.max_body_len(), 1 << 20);
+//! let config = Config::python_struct().to_builder().max_body_len(1 << 20).build()?;
+//! let decoder = RawDecoder::new(config);
+//! assert_eq!(decoder.config().max_body_len(), 1 << 20);
 //! # Ok::<(), unstick::Error>(())
 //! ```
+//!
+//! [`Decoder`]: crate::Decoder
+//! [`Encoder`]: crate::Encoder
+//! [`RawDecoder`]: crate::RawDecoder
+//! [`RawEncoder`]: crate::RawEncoder
 
-use core::fmt;
 use core::num::NonZeroU32;
 
 use crate::error::ConfigError;
@@ -41,59 +44,34 @@ use crate::prefix::Prefix;
 /// The key that holds the body length in both profiles.
 pub const DEFAULT_BODY_KEY: &str = "file_size";
 
-/// What follows the length prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum FrameKind {
-    /// `prefix | JSON header | body`: the prefix gives the header length and
-    /// the header's body key gives the body length (the tutorial's file upload).
-    Header,
-    /// `prefix | payload`: the prefix gives the payload length (the
-    /// tutorial's command-output reply).
-    Raw,
-}
-
-impl fmt::Display for FrameKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Header => "header frames",
-            Self::Raw => "raw frames",
-        })
-    }
-}
-
 /// A validated wire configuration. Build one with [`Config::builder`] or
 /// start from a profile: [`Config::default`] or [`Config::python_struct`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Config {
     prefix: Prefix,
-    kind: FrameKind,
     body_key: &'static str,
     max_header_len: Option<NonZeroU32>,
     max_body_len: u64,
 }
 
 impl Default for Config {
-    /// The sound default: 4-byte big-endian unsigned prefix, header frames,
-    /// body key `"file_size"`, header limit = buffer capacity, no body limit.
+    /// The sound default: 4-byte big-endian unsigned prefix, body key
+    /// `"file_size"`, header limit = buffer capacity, no body limit.
     fn default() -> Self {
-        Self::network()
+        DEFAULT
     }
 }
 
-impl Config {
-    /// The default profile (see [`Default`]), usable in `const` context.
-    pub const fn network() -> Self {
-        Self {
-            prefix: Prefix::NETWORK,
-            kind: FrameKind::Header,
-            body_key: DEFAULT_BODY_KEY,
-            max_header_len: None,
-            max_body_len: u64::MAX,
-        }
-    }
+/// The default profile, for `const` contexts ([`Config::builder`] starts here).
+const DEFAULT: Config = Config {
+    prefix: Prefix::NETWORK,
+    body_key: DEFAULT_BODY_KEY,
+    max_header_len: None,
+    max_body_len: u64::MAX,
+};
 
+impl Config {
     /// The `python-struct` profile: byte for byte what the tutorial's Python
     /// peers write and read — `struct.pack('i', len(header))` (4 bytes, little
     /// endian, signed), then `json.dumps(header).encode()`, then the body, whose
@@ -101,13 +79,13 @@ impl Config {
     pub const fn python_struct() -> Self {
         Self {
             prefix: Prefix::PYTHON_STRUCT_I,
-            ..Self::network()
+            ..DEFAULT
         }
     }
 
     /// A builder starting from the default profile.
     pub const fn builder() -> ConfigBuilder {
-        Self::network().to_builder()
+        DEFAULT.to_builder()
     }
 
     /// A builder starting from this configuration.
@@ -121,11 +99,6 @@ impl Config {
     /// The length prefix format.
     pub const fn prefix(&self) -> Prefix {
         self.prefix
-    }
-
-    /// The frame kind.
-    pub const fn kind(&self) -> FrameKind {
-        self.kind
     }
 
     /// The top-level header key whose value is the body length.
@@ -147,21 +120,28 @@ impl Config {
         self.max_body_len
     }
 
-    /// Checks that a decoder or encoder with a header buffer of `capacity`
-    /// bytes can work with this configuration. Raw frames need no buffer.
+    /// This configuration with another body limit (always valid).
+    #[cfg(feature = "tokio-util-07")]
+    pub(crate) const fn with_max_body_len(mut self, max: u64) -> Self {
+        self.max_body_len = max;
+        self
+    }
+
+    /// The header limit in force for a header buffer of `capacity` bytes:
+    /// the configured one, else the capacity.
     ///
     /// # Errors
-    /// For header frames: [`ConfigError::HeaderLimitAboveCapacity`] if the
-    /// configured limit exceeds `capacity`; [`ConfigError::ZeroHeaderLimit`]
-    /// if there is no configured limit and `capacity` is 0.
-    pub(crate) const fn check_capacity(&self, capacity: usize) -> Result<(), ConfigError> {
-        match (self.kind, self.max_header_len()) {
-            (FrameKind::Raw, _) => Ok(()),
-            (FrameKind::Header, Some(max)) if max > capacity => {
+    /// [`ConfigError::HeaderLimitAboveCapacity`] if the configured limit
+    /// exceeds `capacity`; [`ConfigError::ZeroHeaderLimit`] if there is no
+    /// configured limit and `capacity` is 0.
+    pub(crate) const fn header_limit(&self, capacity: usize) -> Result<usize, ConfigError> {
+        match self.max_header_len() {
+            Some(max) if max > capacity => {
                 Err(ConfigError::HeaderLimitAboveCapacity { max, capacity })
             }
-            (FrameKind::Header, None) if capacity == 0 => Err(ConfigError::ZeroHeaderLimit),
-            (FrameKind::Header, _) => Ok(()),
+            Some(max) => Ok(max),
+            None if capacity == 0 => Err(ConfigError::ZeroHeaderLimit),
+            None => Ok(capacity),
         }
     }
 }
@@ -179,12 +159,6 @@ impl ConfigBuilder {
     /// The length prefix format (default [`Prefix::NETWORK`]). Decoding and encoding.
     pub const fn prefix(mut self, prefix: Prefix) -> Self {
         self.config.prefix = prefix;
-        self
-    }
-
-    /// The frame kind (default [`FrameKind::Header`]). Decoding and encoding.
-    pub const fn kind(mut self, kind: FrameKind) -> Self {
-        self.config.kind = kind;
         self
     }
 
@@ -206,7 +180,9 @@ impl ConfigBuilder {
     }
 
     /// The maximum body length in bytes, payload length for raw frames
-    /// (default `u64::MAX`, no limit). Decoding and encoding.
+    /// (default `u64::MAX`, no limit). Decoding and encoding: the decoder
+    /// refuses a longer body before reading a byte of it, the encoder refuses
+    /// to open a frame the peer's decoder would refuse.
     pub const fn max_body_len(mut self, max: u64) -> Self {
         self.config.max_body_len = max;
         self
@@ -295,21 +271,20 @@ mod tests {
 
     #[test]
     fn header_limit_may_not_exceed_the_buffer_capacity() {
-        assert_eq!(Config::default().check_capacity(256), Ok(()));
+        assert_eq!(Config::default().header_limit(256), Ok(256));
         let config = Config::builder().max_header_len(100).build().unwrap();
-        assert_eq!(config.check_capacity(100), Ok(()));
+        assert_eq!(config.header_limit(100), Ok(100));
+        assert_eq!(config.header_limit(4096), Ok(100));
         assert_eq!(
-            config.check_capacity(64),
+            config.header_limit(64),
             Err(ConfigError::HeaderLimitAboveCapacity {
                 max: 100,
                 capacity: 64
             })
         );
         assert_eq!(
-            Config::default().check_capacity(0),
+            Config::default().header_limit(0),
             Err(ConfigError::ZeroHeaderLimit)
         );
-        let raw = config.to_builder().kind(FrameKind::Raw).build().unwrap();
-        assert_eq!(raw.check_capacity(0), Ok(()));
     }
 }

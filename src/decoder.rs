@@ -1,4 +1,4 @@
-//! The sans-IO frame decoder.
+//! The sans-IO decoder of header frames (`prefix | JSON header | body`).
 //!
 //! Give it bytes as they arrive — one at a time or many frames at once — and
 //! it hands back [`Event`]s. It keeps its state between calls, looks at every
@@ -28,7 +28,6 @@
 //!         Event::Header(header) => assert_eq!(header.body_len(), 5),
 //!         Event::Body { chunk, .. } => assert_eq!(chunk, b"hello"),
 //!         Event::FrameEnd => bodies += 1,
-//!         Event::RawStart { .. } => unreachable!("header frames are configured"),
 //!     }
 //! }
 //! assert_eq!(bodies, 3);
@@ -37,20 +36,27 @@
 //! ```
 //!
 //! # Push: `feed` calls you back
+//! The callback says whether to go on: [`ControlFlow::Break`] stops after
+//! the event, leaves the rest of the input in your slice, and `feed` hands
+//! back whatever you broke with (an error of your own, for instance).
 //! ```
-//! use unstick::{Config, Decoder, Event, FrameKind};
+//! use core::ops::ControlFlow;
+//! use unstick::{Config, Decoder, Event};
 //!
-//! let config = Config::builder().kind(FrameKind::Raw).build()?;
-//! let mut decoder = Decoder::<0>::new(config)?; // raw frames need no header buffer
-//! let mut output = Vec::new();
-//! for byte in b"\0\0\0\x03dir" {
-//!     decoder.feed(&[*byte], |event| {
-//!         if let Event::Body { chunk, .. } = event {
-//!             output.extend_from_slice(chunk);
-//!         }
-//!     })?;
-//! }
-//! assert_eq!(output, b"dir");
+//! let mut decoder = Decoder::<64>::new(Config::default())?;
+//! let mut input: &[u8] = b"\0\0\0\x0f{\"file_size\":3}dir\0\0\0\x0f{\"file_size\":3}ls!";
+//! let mut first = Vec::new();
+//! let flow = decoder.feed(&mut input, |event| match event {
+//!     Event::Body { chunk, .. } => {
+//!         first.extend_from_slice(chunk);
+//!         ControlFlow::Continue(())
+//!     }
+//!     Event::FrameEnd => ControlFlow::Break("first frame done"),
+//!     Event::Header(_) => ControlFlow::Continue(()),
+//! })?;
+//! assert_eq!(flow, Some("first frame done"));
+//! assert_eq!(first, b"dir");
+//! assert_eq!(input.len(), 22, "the second frame is still in the slice");
 //! # Ok::<(), unstick::Error>(())
 //! ```
 //!
@@ -59,35 +65,39 @@
 //! there is no silent resynchronisation, since a stream that lost its frame
 //! boundary has nothing trustworthy left in it.
 
+use core::ops::ControlFlow;
+
 use heapless::Vec;
 
-use crate::config::{Config, FrameKind};
+use crate::config::Config;
 use crate::error::{ConfigError, DecodeError};
-use crate::event::{Event, Header};
+use crate::event::{Event, Header, Part};
 use crate::header;
-use crate::prefix::PrefixValue;
+use crate::prefix::{PartialPrefix, PrefixValue};
 
 /// Where the decoder is inside the current frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
-    /// Reading the length prefix: `have` bytes so far, folded into `acc`.
-    Prefix { have: u8, acc: u64 },
+    /// Reading the length prefix.
+    Prefix(PartialPrefix),
     /// Reading a header of `len` bytes into the header buffer.
     Header { len: usize },
-    /// Handing out body bytes; at 0 the next call ends the frame.
-    Body { remaining: u64 },
+    /// Handing out the body of `len` bytes; at `remaining` 0 the next call
+    /// ends the frame. The checked header stays in the buffer meanwhile.
+    Body { len: u64, remaining: u64 },
     /// Poisoned: every call returns this error until `reset`.
     Failed(DecodeError),
 }
 
-const FRAME_START: State = State::Prefix { have: 0, acc: 0 };
+const FRAME_START: State = State::Prefix(PartialPrefix::START);
 
-/// A push/pull decoder for one stream of frames, with a header buffer of `N`
-/// bytes and no other memory. See the [module docs](self) for examples.
+/// A push/pull decoder for one stream of header frames, with a header buffer
+/// of `N` bytes and no other memory. See the [module docs](self).
 ///
 /// `N` bounds the header length (see
-/// [`ConfigBuilder::max_header_len`](crate::ConfigBuilder::max_header_len));
-/// for raw frames it may be 0. The decoder is `N + 64` bytes at most.
+/// [`ConfigBuilder::max_header_len`](crate::ConfigBuilder::max_header_len)).
+/// The decoder is `N + 64` bytes at most. For raw frames, which carry no
+/// header, use [`RawDecoder`](crate::RawDecoder).
 #[derive(Debug, Clone)]
 pub struct Decoder<const N: usize> {
     config: Config,
@@ -99,11 +109,11 @@ impl<const N: usize> Decoder<N> {
     /// A decoder at the start of a stream.
     ///
     /// # Errors
-    /// For header frames: [`ConfigError::HeaderLimitAboveCapacity`] if the
-    /// configured maximum header length exceeds `N`, and
-    /// [`ConfigError::ZeroHeaderLimit`] if `N` is 0 and no smaller limit is set.
+    /// [`ConfigError::HeaderLimitAboveCapacity`] if the configured maximum
+    /// header length exceeds `N`, and [`ConfigError::ZeroHeaderLimit`] if `N`
+    /// is 0 and no smaller limit is set.
     pub const fn new(config: Config) -> Result<Self, ConfigError> {
-        if let Err(err) = config.check_capacity(N) {
+        if let Err(err) = config.header_limit(N) {
             return Err(err);
         }
         Ok(Self {
@@ -138,25 +148,32 @@ impl<const N: usize> Decoder<N> {
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
         match self.state {
             State::Failed(err) => Err(err),
-            State::Body { remaining } => Ok(self.body(input, remaining)),
-            State::Prefix { have, acc } => self.prefix(input, have, acc),
-            State::Header { len } => self.header(input, len),
+            State::Body { len, remaining } => Ok(self.body(input, len, remaining)),
+            State::Prefix(partial) => self.prefix(input, partial),
+            State::Header { len } => self.header_bytes(input, len),
         }
     }
 
-    /// Decodes all of `input`, calling `on_event` for every event in order.
+    /// Decodes `input`, calling `on_event` for every event in order, until
+    /// `input` is used up or `on_event` breaks; advances `input` past what
+    /// was used, so after a break it starts right after the last event.
+    ///
+    /// Returns `Some` with the callback's [`ControlFlow::Break`] value if it
+    /// broke, `None` once `input` is used up.
     ///
     /// # Errors
     /// As [`decode`](Self::decode); events before the error were delivered.
-    pub fn feed<'i>(
+    pub fn feed<'i, B>(
         &mut self,
-        mut input: &'i [u8],
-        mut on_event: impl FnMut(Event<'_, 'i>),
-    ) -> Result<(), DecodeError> {
-        while let Some(event) = self.decode(&mut input)? {
-            on_event(event);
+        input: &mut &'i [u8],
+        mut on_event: impl FnMut(Event<'_, 'i>) -> ControlFlow<B>,
+    ) -> Result<Option<B>, DecodeError> {
+        while let Some(event) = self.decode(input)? {
+            if let ControlFlow::Break(value) = on_event(event) {
+                return Ok(Some(value));
+            }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Tells the decoder the input has ended: `Ok` if it ended between two
@@ -169,14 +186,15 @@ impl<const N: usize> Decoder<N> {
     pub fn finish(&mut self) -> Result<(), DecodeError> {
         let err = match self.state {
             State::Failed(err) => err,
-            State::Prefix { have: 0, .. } | State::Body { remaining: 0 } => return Ok(()),
-            State::Prefix { have, .. } => DecodeError::TruncatedPrefix {
-                missing: self.config.prefix().size() - usize::from(have),
+            State::Body { remaining: 0, .. } => return Ok(()),
+            State::Prefix(partial) if partial.have() == 0 => return Ok(()),
+            State::Prefix(partial) => DecodeError::TruncatedPrefix {
+                missing: self.config.prefix().size() - partial.have(),
             },
             State::Header { len } => DecodeError::TruncatedHeader {
                 missing: len - self.header.len(),
             },
-            State::Body { remaining } => DecodeError::TruncatedBody { missing: remaining },
+            State::Body { remaining, .. } => DecodeError::TruncatedBody { missing: remaining },
         };
         self.state = State::Failed(err);
         Err(err)
@@ -197,78 +215,84 @@ impl<const N: usize> Decoder<N> {
     /// reads past the current part, so it needs no buffer of its own.
     pub fn needed(&self) -> u64 {
         let needed = match self.state {
-            State::Prefix { have, .. } => self.config.prefix().size() - usize::from(have),
+            State::Prefix(partial) => self.config.prefix().size() - partial.have(),
             State::Header { len } => len - self.header.len(),
-            State::Body { remaining } => return remaining,
+            State::Body { remaining, .. } => return remaining,
             State::Failed(_) => 0,
         };
         needed as u64
     }
 
+    /// Which part of a frame the decoder is reading.
+    pub const fn part(&self) -> Part {
+        match self.state {
+            State::Prefix(_) => Part::Prefix,
+            State::Header { .. } => Part::Header,
+            State::Body { .. } => Part::Body,
+            State::Failed(_) => Part::Failed,
+        }
+    }
+
+    /// The header of the frame whose body is being read: from the
+    /// [`Event::Header`] until its [`Event::FrameEnd`]; `None` at any other
+    /// time.
+    pub fn header(&self) -> Option<Header<'_>> {
+        let State::Body { len, .. } = self.state else {
+            return None;
+        };
+        let json = core::str::from_utf8(&self.header).ok()?;
+        Some(Header::new(json, len))
+    }
+
     /// Whether the decoder stands between two frames (no byte of a frame seen).
     pub const fn is_at_frame_boundary(&self) -> bool {
-        matches!(self.state, State::Prefix { have: 0, .. })
+        matches!(self.state, State::Prefix(partial) if partial.have() == 0)
     }
 
     /// Records `err` as final and returns it.
-    fn fail(&mut self, err: DecodeError) -> Result<Option<Event<'static, 'static>>, DecodeError> {
+    fn fail<T>(&mut self, err: DecodeError) -> Result<T, DecodeError> {
         self.state = State::Failed(err);
         Err(err)
     }
 
     #[inline]
-    fn body<'i>(&mut self, input: &mut &'i [u8], remaining: u64) -> Option<Event<'static, 'i>> {
-        if remaining == 0 {
-            self.state = FRAME_START;
-            return Some(Event::FrameEnd);
+    fn body<'i>(
+        &mut self,
+        input: &mut &'i [u8],
+        len: u64,
+        remaining: u64,
+    ) -> Option<Event<'static, 'i>> {
+        match take_chunk(input, remaining) {
+            Chunk::End => {
+                self.state = FRAME_START;
+                Some(Event::FrameEnd)
+            }
+            Chunk::Empty => None,
+            Chunk::Bytes(chunk, remaining) => {
+                self.state = State::Body { len, remaining };
+                Some(Event::Body { chunk, remaining })
+            }
         }
-        if input.is_empty() {
-            return None;
-        }
-        let take = usize::try_from(remaining).map_or(input.len(), |r| r.min(input.len()));
-        let (chunk, rest) = input.split_at(take);
-        *input = rest;
-        let remaining = remaining - chunk.len() as u64;
-        self.state = State::Body { remaining };
-        Some(Event::Body { chunk, remaining })
     }
 
+    /// Reads prefix bytes; once the prefix is complete, starts the header.
+    /// Kept out of line: it runs once per frame, and inlining it into
+    /// `decode` slows the body path.
     #[inline(never)]
     fn prefix<'i>(
         &mut self,
         input: &mut &'i [u8],
-        mut have: u8,
-        mut acc: u64,
+        mut partial: PartialPrefix,
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
-        let prefix = self.config.prefix();
-        while usize::from(have) < prefix.size() {
-            let Some((&byte, rest)) = input.split_first() else {
-                self.state = State::Prefix { have, acc };
-                return Ok(None);
-            };
-            acc = prefix.accumulate(acc, usize::from(have), byte);
-            have += 1;
-            *input = rest;
-        }
-        let len = match prefix.interpret(acc) {
-            PrefixValue::Len(len) => len,
-            PrefixValue::Negative(value) => {
-                return self.fail(DecodeError::NegativeLength { value });
+        match partial.read(self.config.prefix(), input) {
+            None => {
+                self.state = State::Prefix(partial);
+                Ok(None)
             }
-        };
-        match self.config.kind() {
-            FrameKind::Raw => self.raw_start(len),
-            FrameKind::Header => self.header_start(input, len),
+            Some(PrefixValue::Negative(value)) => self.fail(DecodeError::NegativeLength { value }),
+            Some(PrefixValue::Len(0)) => self.fail(DecodeError::HeaderLenZero),
+            Some(PrefixValue::Len(len)) => self.header_start(input, len),
         }
-    }
-
-    fn raw_start(&mut self, len: u64) -> Result<Option<Event<'static, 'static>>, DecodeError> {
-        let max = self.config.max_body_len();
-        if len > max {
-            return self.fail(DecodeError::BodyTooLong { len, max });
-        }
-        self.state = State::Body { remaining: len };
-        Ok(Some(Event::RawStart { len }))
     }
 
     fn header_start<'i>(
@@ -277,13 +301,10 @@ impl<const N: usize> Decoder<N> {
         len: u64,
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
         let max = self.config.max_header_len().unwrap_or(N);
-        if len == 0 {
-            return self.fail(DecodeError::HeaderLenZero);
-        }
         match usize::try_from(len) {
             Ok(len) if len <= max => {
                 self.header.clear();
-                self.header(input, len)
+                self.header_bytes(input, len)
             }
             _ => self.fail(DecodeError::HeaderTooLong { len, max }),
         }
@@ -291,13 +312,14 @@ impl<const N: usize> Decoder<N> {
 
     /// Buffers header bytes; checks the header once all `len` are in.
     #[inline]
-    fn header<'i>(
+    fn header_bytes<'i>(
         &mut self,
         input: &mut &'i [u8],
         len: usize,
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
         let (take, rest) = input.split_at(input.len().min(len - self.header.len()));
         if self.header.extend_from_slice(take).is_err() {
+            // `new` keeps the header limit within `N`; this only restates it.
             return self.fail(DecodeError::HeaderTooLong {
                 len: len as u64,
                 max: N,
@@ -311,7 +333,12 @@ impl<const N: usize> Decoder<N> {
         self.header_complete()
     }
 
-    /// Checks the complete header and opens the body.
+    /// Checks the complete header and opens the body. Out of line for the
+    /// same reason as `prefix`.
+    ///
+    /// It sets the state by hand instead of calling `fail`: the header it
+    /// returns borrows the buffer, which `fail`'s `&mut self` would not allow
+    /// on the same path.
     #[inline(never)]
     fn header_complete(&mut self) -> Result<Option<Event<'_, 'static>>, DecodeError> {
         let (json, body_len) = match header::check(&self.header, self.config.body_key()) {
@@ -328,10 +355,36 @@ impl<const N: usize> Decoder<N> {
             return Err(err);
         }
         self.state = State::Body {
+            len: body_len,
             remaining: body_len,
         };
         Ok(Some(Event::Header(Header::new(json, body_len))))
     }
+}
+
+/// What the front of the input holds for a body with `remaining` bytes owed.
+pub(crate) enum Chunk<'i> {
+    /// The body is complete: the frame ends.
+    End,
+    /// The body owes bytes but the input is empty.
+    Empty,
+    /// The next body bytes, and how many are owed after them.
+    Bytes(&'i [u8], u64),
+}
+
+/// Takes the next body chunk from the front of `input`, never past the body.
+#[inline]
+pub(crate) fn take_chunk<'i>(input: &mut &'i [u8], remaining: u64) -> Chunk<'i> {
+    if remaining == 0 {
+        return Chunk::End;
+    }
+    if input.is_empty() {
+        return Chunk::Empty;
+    }
+    let take = usize::try_from(remaining).map_or(input.len(), |r| r.min(input.len()));
+    let (chunk, rest) = input.split_at(take);
+    *input = rest;
+    Chunk::Bytes(chunk, remaining - chunk.len() as u64)
 }
 
 #[cfg(test)]
@@ -377,5 +430,68 @@ mod tests {
         ));
         assert_eq!(decoder.needed(), 9);
         assert!(!decoder.is_at_frame_boundary());
+    }
+
+    #[test]
+    fn header_and_part_follow_the_frame() {
+        let mut decoder = Decoder::<32>::new(Config::default()).unwrap();
+        assert_eq!(decoder.part(), Part::Prefix);
+        assert!(decoder.is_at_frame_boundary());
+        assert_eq!(decoder.header(), None);
+        let mut input: &[u8] = b"\0\0\0\x0f{\"file_size\"";
+        assert_eq!(decoder.decode(&mut input), Ok(None));
+        assert_eq!(decoder.part(), Part::Header);
+        assert_eq!(decoder.header(), None, "no header before it is complete");
+        let mut input: &[u8] = b":2}ab";
+        let Ok(Some(Event::Header(event_header))) = decoder.decode(&mut input) else {
+            panic!("the header completes");
+        };
+        let expected = Header::new(r#"{"file_size":2}"#, 2);
+        assert_eq!(event_header, expected);
+        assert_eq!(decoder.part(), Part::Body);
+        assert_eq!(decoder.header(), Some(expected));
+        let mut one: &[u8] = &input[..1];
+        assert!(matches!(
+            decoder.decode(&mut one),
+            Ok(Some(Event::Body { remaining: 1, .. }))
+        ));
+        let mut input: &[u8] = &input[1..];
+        assert!(matches!(
+            decoder.decode(&mut input),
+            Ok(Some(Event::Body { remaining: 0, .. }))
+        ));
+        assert_eq!(decoder.header(), Some(expected), "until the frame ends");
+        assert_eq!(decoder.decode(&mut input), Ok(Some(Event::FrameEnd)));
+        assert_eq!(decoder.header(), None);
+        assert!(decoder.is_at_frame_boundary());
+        let mut input: &[u8] = b"\0\0\0\0";
+        assert_eq!(decoder.decode(&mut input), Err(DecodeError::HeaderLenZero));
+        assert_eq!(decoder.part(), Part::Failed);
+        assert_eq!(decoder.needed(), 0);
+    }
+
+    #[test]
+    fn feed_stops_where_the_callback_breaks() {
+        let mut decoder = Decoder::<32>::new(Config::default()).unwrap();
+        let frame: &[u8] = b"\0\0\0\x0f{\"file_size\":1}x";
+        let wire = [frame, frame].concat();
+        let mut input = &wire[..];
+        let mut events = 0;
+        let stopped = decoder.feed(&mut input, |event| {
+            events += 1;
+            match event {
+                Event::FrameEnd => ControlFlow::Break(events),
+                _ => ControlFlow::Continue(()),
+            }
+        });
+        assert_eq!(stopped, Ok(Some(3)));
+        assert_eq!(input, frame, "the second frame is left in the input");
+        let mut ends = 0;
+        let rest = decoder.feed(&mut input, |event| {
+            ends += usize::from(event == Event::FrameEnd);
+            ControlFlow::<()>::Continue(())
+        });
+        assert_eq!(rest, Ok(None));
+        assert_eq!((ends, input.len()), (1, 0));
     }
 }

@@ -1,5 +1,5 @@
-//! The sans-IO frame encoder: it cannot write a frame whose body differs
-//! from the length its header declares.
+//! The sans-IO encoder of header frames: it cannot write a frame whose body
+//! differs from the length its header declares.
 //!
 //! The header is the single source of truth for the body length. The encoder
 //! serializes your header, reads the body key back out of the JSON it wrote
@@ -9,8 +9,11 @@
 //! length in your header struct, where the receiver will look for it.
 //!
 //! Body bytes are not copied: [`Encoder::body`] checks a chunk and hands the
-//! same slice back for you to send. Only the prefix and header are written
-//! into your buffer; [`Encoder::frame`] writes a whole small frame at once.
+//! same slice back for you to send. The prefix and header are either written
+//! into your buffer ([`Encoder::header`]) or lent to you from the encoder's
+//! own ([`Encoder::open`], for writers that send them straight away);
+//! [`Encoder::frame`] writes a whole small frame at once. Raw frames have
+//! their own [`RawEncoder`](crate::RawEncoder).
 //!
 //! ```
 //! use serde::Serialize;
@@ -44,7 +47,8 @@
 
 use serde::Serialize;
 
-use crate::config::{Config, FrameKind};
+use crate::body_count::BodyCount;
+use crate::config::Config;
 use crate::error::{ConfigError, EncodeError};
 use crate::header;
 
@@ -54,24 +58,57 @@ use crate::header;
 #[derive(Debug, Clone)]
 pub struct Encoder<const N: usize> {
     config: Config,
-    /// Body bytes the open frame still expects; `None` between frames.
-    open: Option<u64>,
+    body: BodyCount,
+    /// The prefix of the last header prepared.
+    prefix: [u8; 8],
     scratch: [u8; N],
+}
+
+/// The prefix and header of a frame that [`Encoder::open`] opened, lent from
+/// the encoder: send [`prefix`](Self::prefix) then [`json`](Self::json),
+/// then the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "the frame is open: its prefix and header must be sent"]
+pub struct FrameHead<'e> {
+    prefix: &'e [u8],
+    json: &'e [u8],
+}
+
+impl<'e> FrameHead<'e> {
+    /// The length prefix.
+    pub const fn prefix(&self) -> &'e [u8] {
+        self.prefix
+    }
+
+    /// The JSON header.
+    pub const fn json(&self) -> &'e [u8] {
+        self.json
+    }
+
+    /// Prefix and header length together.
+    pub const fn len(&self) -> usize {
+        self.prefix.len() + self.json.len()
+    }
+
+    /// Always `false`: a frame head holds at least a prefix and `{}`.
+    pub const fn is_empty(&self) -> bool {
+        false
+    }
 }
 
 impl<const N: usize> Encoder<N> {
     /// An encoder between frames.
     ///
     /// # Errors
-    /// As [`Decoder::new`](crate::Decoder::new): for header frames the header
-    /// limit must fit in `N`.
+    /// As [`Decoder::new`](crate::Decoder::new): the header limit must fit in `N`.
     pub const fn new(config: Config) -> Result<Self, ConfigError> {
-        if let Err(err) = config.check_capacity(N) {
+        if let Err(err) = config.header_limit(N) {
             return Err(err);
         }
         Ok(Self {
             config,
-            open: None,
+            body: BodyCount::BETWEEN_FRAMES,
+            prefix: [0; 8],
             scratch: [0; N],
         })
     }
@@ -83,44 +120,42 @@ impl<const N: usize> Encoder<N> {
 
     /// Body bytes the open frame still expects, or `None` between frames.
     pub const fn remaining(&self) -> Option<u64> {
-        self.open
+        self.body.remaining()
     }
 
-    /// Writes the prefix and JSON header of a header frame into `out`, opens
-    /// the frame for its body, and returns the number of bytes written.
+    /// Writes the prefix and JSON header of a frame into `out`, opens the
+    /// frame for its body, and returns the number of bytes written.
     ///
     /// # Errors
-    /// [`EncodeError::WrongKind`], [`EncodeError::FrameInProgress`],
-    /// [`EncodeError::HeaderTooLong`], [`EncodeError::InvalidHeader`] (not an
-    /// object, bad body length…), [`EncodeError::LengthOutOfRange`] (header
-    /// length beyond the prefix), [`EncodeError::BodyTooLong`],
-    /// [`EncodeError::BufferTooSmall`]. On error `out` is untouched and no
-    /// frame is opened.
+    /// [`EncodeError::FrameInProgress`], [`EncodeError::HeaderTooLong`],
+    /// [`EncodeError::InvalidHeader`] (not an object, bad body length…),
+    /// [`EncodeError::LengthOutOfRange`] (header length beyond the prefix),
+    /// [`EncodeError::BodyTooLong`], [`EncodeError::BufferTooSmall`]. On
+    /// error `out` is untouched and no frame is opened.
     pub fn header<T: Serialize + ?Sized>(
         &mut self,
         header: &T,
         out: &mut [u8],
     ) -> Result<usize, EncodeError> {
         let (json_len, body_len) = self.prepare_header(header)?;
-        let written = self.write_header(json_len, out)?;
-        self.open = Some(body_len);
+        let written = self.copy_head(json_len, out)?;
+        self.body.open(body_len);
         Ok(written)
     }
 
-    /// Writes the prefix of a raw frame of `len` payload bytes into `out`,
-    /// opens the frame for its payload, and returns the number of bytes
-    /// written.
+    /// Serializes and checks the header, opens the frame for its body, and
+    /// lends the prefix and header to send, from the encoder's own buffer.
     ///
     /// # Errors
-    /// [`EncodeError::WrongKind`], [`EncodeError::FrameInProgress`],
-    /// [`EncodeError::BodyTooLong`], [`EncodeError::LengthOutOfRange`],
-    /// [`EncodeError::BufferTooSmall`]. On error `out` is untouched.
-    pub fn raw(&mut self, len: u64, out: &mut [u8]) -> Result<usize, EncodeError> {
-        self.ready_for(FrameKind::Raw)?;
-        self.check_body_len(len)?;
-        self.config.prefix().write(len, out)?;
-        self.open = Some(len);
-        Ok(self.config.prefix().size())
+    /// As [`header`](Self::header), without `BufferTooSmall`. On error no
+    /// frame is opened.
+    pub fn open<T: Serialize + ?Sized>(
+        &mut self,
+        header: &T,
+    ) -> Result<FrameHead<'_>, EncodeError> {
+        let (json_len, body_len) = self.prepare_header(header)?;
+        self.body.open(body_len);
+        Ok(self.head(json_len))
     }
 
     /// Accounts for `chunk` as the next body bytes of the open frame and
@@ -130,17 +165,7 @@ impl<const N: usize> Encoder<N> {
     /// [`EncodeError::BodyOverrun`] if the frame expects fewer bytes (nothing
     /// is counted), [`EncodeError::NoFrameInProgress`] between frames.
     pub fn body<'b>(&mut self, chunk: &'b [u8]) -> Result<&'b [u8], EncodeError> {
-        let remaining = self.open.ok_or(EncodeError::NoFrameInProgress)?;
-        match remaining.checked_sub(chunk.len() as u64) {
-            Some(left) => {
-                self.open = Some(left);
-                Ok(chunk)
-            }
-            None => Err(EncodeError::BodyOverrun {
-                remaining,
-                chunk: chunk.len(),
-            }),
-        }
+        self.body.take(chunk)
     }
 
     /// Closes the open frame, which must have had its whole body.
@@ -149,18 +174,11 @@ impl<const N: usize> Encoder<N> {
     /// [`EncodeError::BodyUnderrun`] if body bytes are still owed (the frame
     /// stays open), [`EncodeError::NoFrameInProgress`] between frames.
     pub fn end_frame(&mut self) -> Result<(), EncodeError> {
-        match self.open {
-            Some(0) => {
-                self.open = None;
-                Ok(())
-            }
-            Some(missing) => Err(EncodeError::BodyUnderrun { missing }),
-            None => Err(EncodeError::NoFrameInProgress),
-        }
+        self.body.end()
     }
 
-    /// Writes a whole header frame — prefix, header and `body` — into `out`
-    /// and returns the number of bytes written.
+    /// Writes a whole frame — prefix, header and `body` — into `out` and
+    /// returns the number of bytes written. No frame stays open.
     ///
     /// # Errors
     /// As [`header`](Self::header), plus [`EncodeError::BodyLenMismatch`] if
@@ -172,95 +190,91 @@ impl<const N: usize> Encoder<N> {
         body: &[u8],
         out: &mut [u8],
     ) -> Result<usize, EncodeError> {
+        let head = self.frame_head(header, body)?;
+        let (prefix, json) = (head.prefix(), head.json());
+        let (head_out, body_out) = split_output(out, head.len(), body.len())?;
+        let (prefix_out, json_out) = head_out.split_at_mut(prefix.len());
+        prefix_out.copy_from_slice(prefix);
+        json_out.copy_from_slice(json);
+        body_out.copy_from_slice(body);
+        Ok(head_out.len() + body.len())
+    }
+
+    /// Checks a whole frame whose body is `body` and lends its prefix and
+    /// header from the encoder's own buffer: send them, then `body`. No
+    /// frame stays open (the body is accounted for already), so the next
+    /// frame may follow at once.
+    ///
+    /// # Errors
+    /// As [`frame`](Self::frame), without `BufferTooSmall`.
+    pub fn frame_head<T: Serialize + ?Sized>(
+        &mut self,
+        header: &T,
+        body: &[u8],
+    ) -> Result<FrameHead<'_>, EncodeError> {
         let (json_len, declared) = self.prepare_header(header)?;
         let actual = body.len() as u64;
         if declared != actual {
             return Err(EncodeError::BodyLenMismatch { declared, actual });
         }
-        let head = self.config.prefix().size() + json_len;
-        let (head_out, body_out) = split_output(out, head, body.len())?;
-        self.write_header(json_len, head_out)?;
-        body_out.copy_from_slice(body);
-        Ok(head + body.len())
-    }
-
-    /// Writes a whole raw frame — prefix and `payload` — into `out` and
-    /// returns the number of bytes written.
-    ///
-    /// # Errors
-    /// As [`raw`](Self::raw). On error `out` is untouched.
-    pub fn raw_frame(&mut self, payload: &[u8], out: &mut [u8]) -> Result<usize, EncodeError> {
-        self.ready_for(FrameKind::Raw)?;
-        let len = payload.len() as u64;
-        self.check_body_len(len)?;
-        let width = self.config.prefix().size();
-        let (prefix_out, payload_out) = split_output(out, width, payload.len())?;
-        self.config.prefix().write(len, prefix_out)?;
-        payload_out.copy_from_slice(payload);
-        Ok(width + payload.len())
+        Ok(self.head(json_len))
     }
 
     /// Abandons the open frame, if any. What was already sent stays sent: the
     /// peer's decoder will see a broken frame unless the connection is closed.
     pub fn reset(&mut self) {
-        self.open = None;
+        self.body = BodyCount::BETWEEN_FRAMES;
     }
 
-    fn ready_for(&self, kind: FrameKind) -> Result<(), EncodeError> {
-        if self.config.kind() != kind {
-            return Err(EncodeError::WrongKind {
-                configured: self.config.kind(),
-            });
-        }
-        match self.open {
-            Some(remaining) => Err(EncodeError::FrameInProgress { remaining }),
-            None => Ok(()),
-        }
-    }
-
-    fn check_body_len(&self, len: u64) -> Result<(), EncodeError> {
-        let max = self.config.max_body_len();
-        if len > max {
-            return Err(EncodeError::BodyTooLong { len, max });
-        }
-        Ok(())
-    }
-
-    /// Serializes `header` into the scratch buffer and checks it as the
-    /// decoder will; returns its length and declared body length.
+    /// Serializes `header` into the scratch buffer, checks it as the decoder
+    /// will and writes its prefix; returns its length and declared body
+    /// length. Opens nothing.
     fn prepare_header<T: Serialize + ?Sized>(
         &mut self,
         header: &T,
     ) -> Result<(usize, u64), EncodeError> {
-        self.ready_for(FrameKind::Header)?;
+        self.body.ready()?;
         let max = self.config.max_header_len().unwrap_or(N);
         let scratch = self.scratch.get_mut(..max).unwrap_or(&mut []);
         let json_len = serde_json_core::to_slice(header, scratch)
             .map_err(|_| EncodeError::HeaderTooLong { max })?;
         let (_, body_len) = header::check(&self.scratch[..json_len], self.config.body_key())?;
-        self.check_body_len(body_len)?;
-        let prefix_max = self.config.prefix().max_len();
-        if json_len as u64 > prefix_max {
-            return Err(EncodeError::LengthOutOfRange {
-                len: json_len as u64,
-                max: prefix_max,
-            });
-        }
+        check_body_len(&self.config, body_len)?;
+        self.config
+            .prefix()
+            .write(json_len as u64, &mut self.prefix)?;
         Ok((json_len, body_len))
     }
 
-    /// Copies prefix and the prepared header into `out`.
-    fn write_header(&self, json_len: usize, out: &mut [u8]) -> Result<usize, EncodeError> {
-        let width = self.config.prefix().size();
-        let (prefix_out, json_out) = split_output(out, width, json_len)?;
-        self.config.prefix().write(json_len as u64, prefix_out)?;
-        json_out.copy_from_slice(&self.scratch[..json_len]);
-        Ok(width + json_len)
+    /// The prepared prefix and header of `json_len` bytes.
+    fn head(&self, json_len: usize) -> FrameHead<'_> {
+        FrameHead {
+            prefix: &self.prefix[..self.config.prefix().size()],
+            json: &self.scratch[..json_len],
+        }
+    }
+
+    /// Copies the prepared prefix and header into `out`.
+    fn copy_head(&self, json_len: usize, out: &mut [u8]) -> Result<usize, EncodeError> {
+        let head = self.head(json_len);
+        let (prefix_out, json_out) = split_output(out, head.prefix.len(), head.json.len())?;
+        prefix_out.copy_from_slice(head.prefix);
+        json_out.copy_from_slice(head.json);
+        Ok(head.len())
     }
 }
 
+/// Refuses a body the peer's decoder would refuse as too long.
+pub(crate) fn check_body_len(config: &Config, len: u64) -> Result<(), EncodeError> {
+    let max = config.max_body_len();
+    if len > max {
+        return Err(EncodeError::BodyTooLong { len, max });
+    }
+    Ok(())
+}
+
 /// The first `first + second` bytes of `out`, split after `first`.
-fn split_output(
+pub(crate) fn split_output(
     out: &mut [u8],
     first: usize,
     second: usize,
@@ -284,6 +298,46 @@ mod tests {
     struct Upload<'a> {
         file_name: &'a str,
         file_size: u64,
+    }
+
+    #[test]
+    fn body_limit_is_checked_before_a_frame_opens() {
+        let config = Config::builder().max_body_len(3).build().unwrap();
+        let mut encoder = Encoder::<64>::new(config).unwrap();
+        let mut out = [0xee; 64];
+        let over = Upload {
+            file_name: "a",
+            file_size: 4,
+        };
+        assert_eq!(
+            encoder.header(&over, &mut out),
+            Err(EncodeError::BodyTooLong { len: 4, max: 3 })
+        );
+        assert_eq!(encoder.remaining(), None);
+        assert_eq!(out, [0xee; 64]);
+        let at_limit = Upload {
+            file_name: "a",
+            file_size: 3,
+        };
+        assert_eq!(encoder.frame(&at_limit, b"abc", &mut out), Ok(38));
+    }
+
+    #[test]
+    fn open_lends_the_same_bytes_header_writes() {
+        let upload = Upload {
+            file_name: "a",
+            file_size: 3,
+        };
+        let mut out = [0u8; 64];
+        let mut encoder = Encoder::<64>::new(Config::python_struct()).unwrap();
+        let written = encoder.header(&upload, &mut out).unwrap();
+        encoder.reset();
+        let head = encoder.open(&upload).unwrap();
+        assert_eq!(head.len(), written);
+        assert_eq!(head.prefix(), &out[..4]);
+        assert_eq!(head.json(), &out[4..written]);
+        assert_eq!(head.prefix(), &31i32.to_le_bytes());
+        assert_eq!(encoder.remaining(), Some(3));
     }
 
     #[test]
@@ -378,16 +432,5 @@ mod tests {
         assert_eq!(encoder.body(b""), Ok(&b""[..]));
         encoder.reset();
         assert_eq!(encoder.body(b"a"), Err(EncodeError::NoFrameInProgress));
-    }
-
-    #[test]
-    fn raw_calls_on_a_header_encoder_are_refused() {
-        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
-        let mut out = [0u8; 64];
-        let wrong = Err(EncodeError::WrongKind {
-            configured: FrameKind::Header,
-        });
-        assert_eq!(encoder.raw(3, &mut out), wrong);
-        assert_eq!(encoder.raw_frame(b"abc", &mut out), wrong);
     }
 }

@@ -4,13 +4,22 @@
 //! |-----------------|---------------------------------------------|
 //! | [`ConfigError`] | [`ConfigBuilder::build`](crate::ConfigBuilder::build), [`Decoder::new`](crate::Decoder::new), [`Encoder::new`](crate::Encoder::new) |
 //! | [`HeaderError`] | the JSON header check, shared by the decoder and the encoder |
-//! | [`DecodeError`] | [`Decoder`](crate::Decoder)                 |
-//! | [`EncodeError`] | [`Encoder`](crate::Encoder)                 |
+//! | [`DecodeError`] | [`Decoder`](crate::Decoder), [`RawDecoder`](crate::RawDecoder) |
+//! | [`EncodeError`] | [`Encoder`](crate::Encoder), [`RawEncoder`](crate::RawEncoder) |
+//! | [`ParseError`]  | [`Header::parse`](crate::Header::parse) and [`Header::parse_unescaped`](crate::Header::parse_unescaped) |
 //! | [`Error`]       | any of the above, for code that uses `?` across layers |
 //!
 //! Every error is `Copy + Eq`, carries the numbers that explain it, and has a
 //! `Display` text that says what was wrong and where. None of them depends on a
-//! Cargo feature.
+//! Cargo feature, and each one composes with `?`: into [`Error`], into
+//! `Box<dyn core::error::Error + Send + Sync>`, into `std::io::Error` (with the
+//! `std` feature) and into the embedded adapters' error.
+//!
+//! | error | `std::io::ErrorKind` |
+//! |-------|----------------------|
+//! | [`DecodeError::TruncatedPrefix`], [`TruncatedHeader`](DecodeError::TruncatedHeader), [`TruncatedBody`](DecodeError::TruncatedBody) | `UnexpectedEof` |
+//! | any other [`DecodeError`], [`HeaderError`], [`ParseError`] | `InvalidData` |
+//! | [`ConfigError`], [`EncodeError`] | `InvalidInput` |
 //!
 //! ```
 //! use unstick::{Config, DecodeError, Decoder};
@@ -24,8 +33,6 @@
 //! ```
 
 use core::fmt;
-
-use crate::config::FrameKind;
 
 /// A configuration that cannot work, refused before any byte is seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,11 +390,6 @@ pub enum EncodeError {
     },
     /// Body bytes were given while no frame was open.
     NoFrameInProgress,
-    /// The call writes a frame of the other kind than the configured one.
-    WrongKind {
-        /// The kind this encoder is configured for.
-        configured: FrameKind,
-    },
 }
 
 impl fmt::Display for EncodeError {
@@ -429,9 +431,6 @@ impl fmt::Display for EncodeError {
                 "a new frame was started while the current one still expects {remaining} body bytes"
             ),
             Self::NoFrameInProgress => f.write_str("body bytes given while no frame is open"),
-            Self::WrongKind { configured } => {
-                write!(f, "this encoder is configured for {configured}")
-            }
         }
     }
 }
@@ -451,9 +450,74 @@ impl From<HeaderError> for EncodeError {
     }
 }
 
+/// A header that does not match the type it is parsed into.
+///
+/// The header itself is valid JSON (the decoder checked it); these say where
+/// your type and the header disagree. serde-json-core does the parsing; its
+/// own error type is not part of this crate's API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum ParseError {
+    /// A string the type reads holds a JSON escape (`\n`, `\u7535`), so its
+    /// real text differs from the bytes received and cannot be borrowed.
+    /// [`Header::parse`](crate::Header::parse) refuses it; use
+    /// [`Header::parse_unescaped`](crate::Header::parse_unescaped) with owned
+    /// (`heapless::String`) fields.
+    EscapedString,
+    /// The scratch buffer given to
+    /// [`parse_unescaped`](crate::Header::parse_unescaped) is shorter than a
+    /// decoded string.
+    ScratchTooSmall,
+    /// A value has another JSON type than the field expects (a string where
+    /// a number is due, for example).
+    WrongType,
+    /// A number does not fit the field: negative for an unsigned field, too
+    /// large, or with a fraction for an integer field.
+    NumberOutOfRange,
+    /// The type's own `Deserialize` refused the header: a missing field, an
+    /// unknown enum variant, a `heapless::String` or `heapless::Vec` field
+    /// too small, or a borrowed `&str` field given an escaped string.
+    Rejected,
+    /// The type asks for what the parser does not support: self-describing
+    /// input (`deserialize_any`: untagged enums, `#[serde(flatten)]`), raw
+    /// bytes, or map keys read as owned `String`s.
+    Unsupported,
+    /// The parser met a value of a shape the type did not expect at that
+    /// point (for example `5.0` for an integer field).
+    UnexpectedValue,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::EscapedString => {
+                "a header string holds a JSON escape (such as \\u7535), which `parse` cannot borrow: use `Header::parse_unescaped` with owned string fields"
+            }
+            Self::ScratchTooSmall => {
+                "the scratch buffer is shorter than a decoded header string: give `parse_unescaped` a longer one"
+            }
+            Self::WrongType => "a header value has another JSON type than its field",
+            Self::NumberOutOfRange => {
+                "a header number does not fit its field (negative, too large, or not an integer)"
+            }
+            Self::Rejected => {
+                "the header type refused the header: a missing field, an unknown variant, a field too small, or a borrowed &str field given an escaped string"
+            }
+            Self::Unsupported => {
+                "the header type needs what the parser lacks: self-describing input (untagged enums, flatten), bytes, or owned String map keys"
+            }
+            Self::UnexpectedValue => "a header value has a shape its field does not expect",
+        })
+    }
+}
+
+impl core::error::Error for ParseError {}
+
 /// Any error of this crate, so that code mixing layers can use `?`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum Error {
     /// See [`ConfigError`].
     Config(ConfigError),
@@ -461,8 +525,8 @@ pub enum Error {
     Decode(DecodeError),
     /// See [`EncodeError`].
     Encode(EncodeError),
-    /// A typed header parse failed (see [`Header::parse`](crate::Header::parse)).
-    Parse(serde_json_core::de::Error),
+    /// See [`ParseError`].
+    Parse(ParseError),
 }
 
 impl fmt::Display for Error {
@@ -482,7 +546,7 @@ impl core::error::Error for Error {
             Self::Config(err) => Some(err),
             Self::Decode(err) => Some(err),
             Self::Encode(err) => Some(err),
-            Self::Parse(_) => None,
+            Self::Parse(err) => Some(err),
         }
     }
 }
@@ -505,8 +569,147 @@ impl From<EncodeError> for Error {
     }
 }
 
-impl From<serde_json_core::de::Error> for Error {
-    fn from(err: serde_json_core::de::Error) -> Self {
+impl From<ParseError> for Error {
+    fn from(err: ParseError) -> Self {
         Self::Parse(err)
+    }
+}
+
+impl From<HeaderError> for Error {
+    fn from(err: HeaderError) -> Self {
+        Self::Decode(DecodeError::InvalidHeader(err))
+    }
+}
+
+impl DecodeError {
+    /// Whether the input ended inside a frame (`Truncated*`), as opposed to
+    /// bytes that break the format.
+    pub const fn is_truncation(&self) -> bool {
+        matches!(
+            self,
+            Self::TruncatedPrefix { .. }
+                | Self::TruncatedHeader { .. }
+                | Self::TruncatedBody { .. }
+        )
+    }
+}
+
+#[cfg(feature = "std")]
+mod into_io {
+    //! Every error as a `std::io::Error`, with the kinds of the table in the
+    //! module docs; the original error is the `io::Error`'s inner error.
+    use std::io::{self, ErrorKind};
+
+    use super::{ConfigError, DecodeError, EncodeError, Error, HeaderError, ParseError};
+
+    impl From<ConfigError> for io::Error {
+        fn from(err: ConfigError) -> Self {
+            io::Error::new(ErrorKind::InvalidInput, err)
+        }
+    }
+
+    impl From<DecodeError> for io::Error {
+        fn from(err: DecodeError) -> Self {
+            let kind = match err.is_truncation() {
+                true => ErrorKind::UnexpectedEof,
+                false => ErrorKind::InvalidData,
+            };
+            io::Error::new(kind, err)
+        }
+    }
+
+    impl From<EncodeError> for io::Error {
+        fn from(err: EncodeError) -> Self {
+            io::Error::new(ErrorKind::InvalidInput, err)
+        }
+    }
+
+    impl From<HeaderError> for io::Error {
+        fn from(err: HeaderError) -> Self {
+            io::Error::new(ErrorKind::InvalidData, err)
+        }
+    }
+
+    impl From<ParseError> for io::Error {
+        fn from(err: ParseError) -> Self {
+            io::Error::new(ErrorKind::InvalidData, err)
+        }
+    }
+
+    /// The kind of the layer's error; the inner error is the layer's error,
+    /// so `downcast_ref::<DecodeError>()` finds it.
+    impl From<Error> for io::Error {
+        fn from(err: Error) -> Self {
+            match err {
+                Error::Config(err) => err.into(),
+                Error::Decode(err) => err.into(),
+                Error::Encode(err) => err.into(),
+                Error::Parse(err) => err.into(),
+            }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use std::boxed::Box;
+    use std::io;
+    use std::string::ToString;
+
+    use super::*;
+
+    fn io_kind(err: impl Into<io::Error>) -> io::ErrorKind {
+        err.into().kind()
+    }
+
+    #[test]
+    fn every_error_becomes_an_io_error_of_the_documented_kind() {
+        use io::ErrorKind::{InvalidData, InvalidInput, UnexpectedEof};
+        assert_eq!(io_kind(ConfigError::ZeroHeaderLimit), InvalidInput);
+        assert_eq!(io_kind(EncodeError::NoFrameInProgress), InvalidInput);
+        assert_eq!(io_kind(DecodeError::HeaderLenZero), InvalidData);
+        assert_eq!(
+            io_kind(DecodeError::TruncatedBody { missing: 1 }),
+            UnexpectedEof
+        );
+        assert_eq!(
+            io_kind(HeaderError::NotUtf8 { valid_up_to: 0 }),
+            InvalidData
+        );
+        assert_eq!(io_kind(ParseError::WrongType), InvalidData);
+        let truncated = Error::Decode(DecodeError::TruncatedPrefix { missing: 2 });
+        assert_eq!(io_kind(truncated), UnexpectedEof);
+        assert_eq!(
+            io_kind(Error::Config(ConfigError::EmptyBodyKey)),
+            InvalidInput
+        );
+    }
+
+    #[test]
+    fn the_io_error_keeps_the_layers_error_inside() {
+        let err = io::Error::from(Error::Decode(DecodeError::HeaderLenZero));
+        let inner = err
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<DecodeError>());
+        assert_eq!(inner, Some(&DecodeError::HeaderLenZero));
+        assert_eq!(err.to_string(), DecodeError::HeaderLenZero.to_string());
+    }
+
+    #[test]
+    fn question_mark_works_in_io_and_boxed_results() {
+        fn config_in_io() -> io::Result<crate::Decoder<0>> {
+            Ok(crate::Decoder::<0>::new(crate::Config::default())?)
+        }
+        fn parse_in_box() -> Result<(), Box<dyn core::error::Error + Send + Sync>> {
+            Err(ParseError::Rejected)?
+        }
+        assert_eq!(
+            config_in_io().unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+        assert_eq!(
+            parse_in_box().unwrap_err().to_string(),
+            ParseError::Rejected.to_string()
+        );
     }
 }

@@ -18,6 +18,9 @@
 //! - [`Encoder`]: writes prefix and header, then counts body bytes against the
 //!   length the header declares: it cannot produce a frame whose body differs
 //!   from its header.
+//! - [`RawDecoder`] and [`RawEncoder`]: the same for raw frames (a prefix and a
+//!   payload, no header), with no header buffer and no JSON code. Which kind of
+//!   frame a connection carries is a type, so it cannot be mixed up.
 //! - [`Config`]: the wire profile and limits, validated up front.
 //!   [`Config::default`] is the sound default; [`Config::python_struct`]
 //!   speaks byte for byte with the tutorial's Python peers.
@@ -53,8 +56,11 @@
 //!                 let upload: Upload = header.parse()?;
 //!                 received.push((upload.file_name.to_owned(), Vec::new()));
 //!             }
-//!             Event::Body { chunk, .. } => received.last_mut().unwrap().1.extend_from_slice(chunk),
-//!             Event::FrameEnd | Event::RawStart { .. } => {}
+//!             Event::Body { chunk, .. } => {
+//!                 let (_, body) = received.last_mut().expect("a body follows its header");
+//!                 body.extend_from_slice(chunk);
+//!             }
+//!             Event::FrameEnd => {}
 //!         }
 //!     }
 //! }
@@ -66,18 +72,19 @@
 //!
 //! # The wire format
 //!
-//! A connection carries a sequence of frames of one [`FrameKind`], each
-//! directly after the previous one, with nothing between them.
+//! A connection carries a sequence of frames of one kind, each directly after
+//! the previous one, with nothing between them: header frames ([`Decoder`],
+//! [`Encoder`]) or raw frames ([`RawDecoder`], [`RawEncoder`]).
 //!
 //! ```text
-//! Header frame (FrameKind::Header)
+//! Header frame
 //! +------------------+--------------------------------------+-------------------+
 //! | prefix           | header                               | body              |
 //! | W bytes, value L | L bytes: UTF-8 JSON object           | B bytes, raw      |
 //! |                  | {"file_name": "a.txt", "file_size": B} |                 |
 //! +------------------+--------------------------------------+-------------------+
 //!
-//! Raw frame (FrameKind::Raw)
+//! Raw frame
 //! +------------------+-------------------+
 //! | prefix           | payload           |
 //! | W bytes, value P | P bytes, raw      |
@@ -139,14 +146,14 @@
 //!
 //! ## Example 3: raw frame, the tutorial's command output
 //! ```text
-//! INPUT (7 bytes, python-struct prefix, FrameKind::Raw)
+//! INPUT (7 bytes, python-struct prefix, RawDecoder)
 //! +-------------+-------------+
 //! | 03 00 00 00 | 64 69 72    |
 //! | P = 3 (LE)  | "dir"       |
 //! +-------------+-------------+
 //!
 //! DECODED
-//! RawStart { len: 3 }
+//! Start { len: 3 }
 //! Body { chunk: "dir", remaining: 0 }
 //! FrameEnd
 //! ```
@@ -191,14 +198,14 @@
 //! No feature is on by default; the core needs none. Each adapter in [`io`]
 //! drives the same [`Decoder`] and [`Encoder`] over one transport family.
 //!
-//! | feature                 | adds                                                        | `no_std`, no alloc |
-//! |-------------------------|-------------------------------------------------------------|--------------------|
-//! | `std`                   | `io::std_io`: blocking `FrameReader` / `FrameWriter` over `std::io` | no        |
-//! | `tokio`                 | `io::tokio_io`: the same over `AsyncRead` / `AsyncWrite`     | no                 |
-//! | `tokio-util`            | `io::codec`: a `tokio_util::codec` `Decoder` / `Encoder` (buffers whole frames) | no |
-//! | `embedded-io-0_7`       | `io::embedded`: blocking adapter over `embedded-io` 0.7      | yes                |
-//! | `embedded-io-async-0_7` | `io::embedded_async`: async adapter over `embedded-io-async` 0.7 | yes            |
-//! | `defmt`                 | `defmt::Format` for the errors, events and configuration     | yes                |
+//! | feature                | adds                                                        | `no_std`, no alloc |
+//! |------------------------|-------------------------------------------------------------|--------------------|
+//! | `std`                  | `io::std`: blocking `FrameReader` / `FrameWriter` over `std::io`; `From<_> for std::io::Error` on every error | no |
+//! | `tokio`                | `io::tokio`: the same over tokio's `AsyncRead` / `AsyncWrite` | no               |
+//! | `tokio-util-07`        | `io::tokio_util_07`: [`FrameCodec`] and [`RawFrameCodec`] for `tokio_util::codec::Framed` (buffer whole frames) | no |
+//! | `embedded-io-07`       | `io::embedded_io_07`: blocking adapter over `embedded-io` 0.7 | yes               |
+//! | `embedded-io-async-07` | `io::embedded_io_async_07`: async adapter over `embedded-io-async` 0.7 | yes      |
+//! | `defmt`                | `defmt::Format` for the errors, events and configuration     | yes                |
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -208,36 +215,45 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+mod body_count;
 pub mod config;
+mod de;
 pub mod decoder;
 pub mod encoder;
 pub mod error;
 pub mod event;
+pub mod framing;
 pub mod header;
 #[cfg(any(
     feature = "std",
-    feature = "embedded-io-0_7",
-    feature = "embedded-io-async-0_7"
+    feature = "embedded-io-07",
+    feature = "embedded-io-async-07"
 ))]
 pub mod io;
 pub mod prefix;
+pub mod raw_decoder;
+pub mod raw_encoder;
 
-pub use config::{Config, ConfigBuilder, DEFAULT_BODY_KEY, FrameKind};
+pub use config::{Config, ConfigBuilder, DEFAULT_BODY_KEY};
 pub use decoder::Decoder;
-pub use encoder::Encoder;
-pub use error::{ConfigError, DecodeError, EncodeError, Error, HeaderError, JsonType};
-pub use event::{Event, Header};
+pub use encoder::{Encoder, FrameHead};
+pub use error::{ConfigError, DecodeError, EncodeError, Error, HeaderError, JsonType, ParseError};
+pub use event::{Event, Header, Part, RawEvent};
+pub use framing::{FrameDecoder, FrameEncoder};
 pub use header::MAX_NESTING;
+#[cfg(feature = "tokio-util-07")]
+pub use io::tokio_util_07::{FrameCodec, RawFrameCodec};
 pub use prefix::{Endian, Prefix, Sign, Width};
-pub use serde_json_core;
+pub use raw_decoder::RawDecoder;
+pub use raw_encoder::RawEncoder;
 
 /// The README's Rust examples, compiled and run as doc tests (they use every
 /// transport, so they run under `--all-features`, the README's test command).
 #[cfg(all(
     doctest,
     feature = "std",
-    feature = "tokio-util",
-    feature = "embedded-io-async-0_7"
+    feature = "tokio-util-07",
+    feature = "embedded-io-async-07"
 ))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -179,6 +179,37 @@ impl Prefix {
     }
 }
 
+/// A length prefix being read: how many of its bytes were seen, folded into
+/// their value so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PartialPrefix {
+    have: u8,
+    acc: u64,
+}
+
+impl PartialPrefix {
+    /// No byte seen yet: the start of a frame.
+    pub(crate) const START: Self = Self { have: 0, acc: 0 };
+
+    /// How many prefix bytes were seen.
+    pub(crate) const fn have(&self) -> usize {
+        self.have as usize
+    }
+
+    /// Takes prefix bytes from the front of `input` until the prefix is
+    /// complete or `input` is used up; the prefix's value once complete.
+    #[inline]
+    pub(crate) fn read(&mut self, prefix: Prefix, input: &mut &[u8]) -> Option<PrefixValue> {
+        while self.have() < prefix.size() {
+            let (&byte, rest) = input.split_first()?;
+            self.acc = prefix.accumulate(self.acc, self.have(), byte);
+            self.have += 1;
+            *input = rest;
+        }
+        Some(prefix.interpret(self.acc))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,18 +5,19 @@
 mod common;
 
 use common::{header_frame, prefix_bytes, raw_frame};
-use unstick::{Config, DecodeError, Decoder, Event, FrameKind, HeaderError, JsonType, Prefix};
+use std::ops::ControlFlow;
 
-/// A well-formed frame under `config`.
+use unstick::{
+    Config, DecodeError, Decoder, Event, HeaderError, JsonType, Prefix, RawDecoder, RawEvent,
+};
+
+/// A well-formed header frame under `config`.
 fn good_frame(config: Config, body: &[u8]) -> Vec<u8> {
-    match config.kind() {
-        FrameKind::Header => header_frame(
-            config.prefix(),
-            &format!(r#"{{"file_size":{}}}"#, body.len()),
-            body,
-        ),
-        FrameKind::Raw => raw_frame(config.prefix(), body),
-    }
+    header_frame(
+        config.prefix(),
+        &format!(r#"{{"file_size":{}}}"#, body.len()),
+        body,
+    )
 }
 
 struct Case {
@@ -38,11 +39,6 @@ fn json_case(name: &'static str, json: &str, err: HeaderError) -> Case {
 
 fn cases() -> Vec<Case> {
     let wrong = |found| HeaderError::BodyLenWrongType { offset: 13, found };
-    let raw = Config::builder()
-        .kind(FrameKind::Raw)
-        .max_body_len(100)
-        .build()
-        .unwrap();
     let small_bodies = Config::builder().max_body_len(4).build().unwrap();
     let mut not_utf8 = prefix_bytes(Prefix::NETWORK, 9);
     not_utf8.extend_from_slice(b"{\"a\":\"\xff\"}");
@@ -67,12 +63,6 @@ fn cases() -> Vec<Case> {
             config: Config::python_struct(),
             bad: (-2i32).to_le_bytes().to_vec(),
             error: DecodeError::NegativeLength { value: -2 },
-        },
-        Case {
-            name: "raw payload above the limit",
-            config: raw,
-            bad: prefix_bytes(Prefix::NETWORK, 101),
-            error: DecodeError::BodyTooLong { len: 101, max: 100 },
         },
         Case {
             name: "header body length above the limit",
@@ -207,14 +197,62 @@ fn every_hostile_field_has_its_error_and_nothing_after_it_is_consumed() {
         );
         decoder.reset();
         assert!(
-            matches!(
-                decoder.decode(&mut rest),
-                Ok(Some(Event::Header(_) | Event::RawStart { .. }))
-            ),
+            matches!(decoder.decode(&mut rest), Ok(Some(Event::Header(_)))),
             "{}: after reset the next frame decodes",
             case.name
         );
     }
+}
+
+#[test]
+fn raw_payload_above_the_limit_is_refused_before_any_payload_byte() {
+    let config = Config::builder().max_body_len(100).build().unwrap();
+    let mut decoder = RawDecoder::new(config);
+    let next = raw_frame(Prefix::NETWORK, b"next");
+    let ok = raw_frame(Prefix::NETWORK, b"ok");
+    let input = [ok.as_slice(), &prefix_bytes(Prefix::NETWORK, 101), &next].concat();
+    let mut rest = &input[..];
+    let mut seen = Vec::new();
+    let error = loop {
+        match decoder.decode(&mut rest) {
+            Ok(Some(event)) => seen.push(event),
+            Ok(None) => panic!("no error"),
+            Err(err) => break err,
+        }
+    };
+    let ok_events = [
+        RawEvent::Start { len: 2 },
+        RawEvent::Body {
+            chunk: b"ok",
+            remaining: 0,
+        },
+        RawEvent::FrameEnd,
+    ];
+    assert_eq!(
+        seen, ok_events,
+        "the good frame before the bad one is delivered"
+    );
+    let error_expected = DecodeError::BodyTooLong { len: 101, max: 100 };
+    assert_eq!(error, error_expected);
+    assert_eq!(
+        rest, next,
+        "the payload after the bad prefix is not consumed"
+    );
+    assert_eq!(
+        decoder.decode(&mut rest),
+        Err(error_expected),
+        "the error sticks"
+    );
+    assert_eq!(
+        decoder.finish(),
+        Err(error_expected),
+        "finish reports it too"
+    );
+    decoder.reset();
+    assert_eq!(
+        decoder.decode(&mut rest),
+        Ok(Some(RawEvent::Start { len: 4 }))
+    );
 }
 
 #[test]
@@ -229,7 +267,8 @@ fn truncation_errors_say_how_many_bytes_were_missing() {
     ];
     for (cut, expected) in cases {
         let mut decoder = Decoder::<64>::new(Config::default()).unwrap();
-        decoder.feed(&frame[..cut], |_| {}).unwrap();
+        let fed = decoder.feed(&mut &frame[..cut], |_| ControlFlow::<()>::Continue(()));
+        assert_eq!(fed, Ok(None));
         assert_eq!(decoder.finish(), Err(expected), "cut after {cut} bytes");
         assert_eq!(
             decoder.decode(&mut &b"more"[..]),
@@ -238,7 +277,8 @@ fn truncation_errors_say_how_many_bytes_were_missing() {
         );
     }
     let mut decoder = Decoder::<64>::new(Config::default()).unwrap();
-    decoder.feed(&frame, |_| {}).unwrap();
+    let fed = decoder.feed(&mut &frame[..], |_| ControlFlow::<()>::Continue(()));
+    assert_eq!(fed, Ok(None));
     assert_eq!(decoder.finish(), Ok(()), "a stream may end between frames");
 }
 

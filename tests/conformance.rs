@@ -6,7 +6,7 @@ mod common;
 use common::{Vector, decode_pieces, scenario_reads, vectors};
 
 fn check(vector: &Vector, how: &str, pieces: Vec<&[u8]>) {
-    let (seen, error) = decode_pieces(vector.config, pieces);
+    let (seen, error) = decode_pieces(vector.kind, vector.config, pieces);
     assert_eq!(error, vector.error, "{} ({how}): error", vector.name);
     assert!(
         seen == vector.expected,

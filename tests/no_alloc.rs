@@ -93,7 +93,7 @@ fn decoding_and_encoding_a_stream_allocates_nothing() {
                         headers += 1;
                     }
                     Event::Body { chunk, .. } => decoded_bytes += chunk.len() as u64,
-                    Event::RawStart { .. } | Event::FrameEnd => {}
+                    Event::FrameEnd => {}
                 }
             }
         }

@@ -4,12 +4,12 @@
 
 mod common;
 
-use common::{Collector, Seen, decode_pieces};
+use common::{Collector, Kind, Seen, decode_pieces};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 use unstick::{
-    Config, DecodeError, Decoder, EncodeError, Encoder, Endian, Event, FrameKind, Prefix, Sign,
-    Width,
+    Config, DecodeError, Decoder, EncodeError, Encoder, Endian, Event, Prefix, RawDecoder,
+    RawEncoder, RawEvent, Sign, Width,
 };
 
 const CASES: u32 = 2048;
@@ -34,10 +34,65 @@ fn prefix() -> impl Strategy<Value = Prefix> {
     (width, endian, sign).prop_map(|(w, e, s)| Prefix::new(w, e, s))
 }
 
-fn config() -> impl Strategy<Value = Config> {
-    let kind = prop_oneof![Just(FrameKind::Header), Just(FrameKind::Raw)];
-    (prefix(), kind)
-        .prop_map(|(prefix, kind)| Config::builder().prefix(prefix).kind(kind).build().unwrap())
+fn config() -> impl Strategy<Value = (Kind, Config)> {
+    let kind = prop_oneof![Just(Kind::Header), Just(Kind::Raw)];
+    (kind, prefix())
+        .prop_map(|(kind, prefix)| (kind, Config::builder().prefix(prefix).build().unwrap()))
+}
+
+/// One step of either framing, for properties that hold for both.
+#[derive(Debug, PartialEq)]
+enum Step<'i, T> {
+    /// A header (parsed by the caller's function) or a raw prefix; the body length.
+    Open(Option<T>, u64),
+    Body(&'i [u8], u64),
+    End,
+}
+
+/// The decoder of either framing.
+enum AnyDecoder<const N: usize> {
+    Header(Decoder<N>),
+    Raw(RawDecoder),
+}
+
+impl<const N: usize> AnyDecoder<N> {
+    fn new(kind: Kind, config: Config) -> Self {
+        match kind {
+            Kind::Header => Self::Header(Decoder::new(config).unwrap()),
+            Kind::Raw => Self::Raw(RawDecoder::new(config)),
+        }
+    }
+
+    /// The next step; a header is handed to `parse` (and must be at most `N` bytes).
+    fn decode<'i, T>(
+        &mut self,
+        input: &mut &'i [u8],
+        parse: impl FnOnce(unstick::Header<'_>) -> T,
+    ) -> Result<Option<Step<'i, T>>, DecodeError> {
+        let step = match self {
+            Self::Header(decoder) => decoder.decode(input)?.map(|event| match event {
+                Event::Header(header) => {
+                    assert!(header.as_bytes().len() <= N);
+                    Step::Open(Some(parse(header)), header.body_len())
+                }
+                Event::Body { chunk, remaining } => Step::Body(chunk, remaining),
+                Event::FrameEnd => Step::End,
+            }),
+            Self::Raw(decoder) => decoder.decode(input)?.map(|event| match event {
+                RawEvent::Start { len } => Step::Open(None, len),
+                RawEvent::Body { chunk, remaining } => Step::Body(chunk, remaining),
+                RawEvent::FrameEnd => Step::End,
+            }),
+        };
+        Ok(step)
+    }
+
+    fn finish(&mut self) -> Result<(), DecodeError> {
+        match self {
+            Self::Header(decoder) => decoder.finish(),
+            Self::Raw(decoder) => decoder.finish(),
+        }
+    }
 }
 
 fn upload() -> impl Strategy<Value = (Upload, Vec<u8>)> {
@@ -57,15 +112,20 @@ fn upload() -> impl Strategy<Value = (Upload, Vec<u8>)> {
 /// body alone as a raw frame otherwise. Frames too long for a narrow prefix
 /// must be refused as such, and are left out; returns the wire bytes and
 /// the frames that made it.
-fn encode(config: Config, frames: &[(Upload, Vec<u8>)]) -> (Vec<u8>, Vec<(Upload, Vec<u8>)>) {
+fn encode(
+    kind: Kind,
+    config: Config,
+    frames: &[(Upload, Vec<u8>)],
+) -> (Vec<u8>, Vec<(Upload, Vec<u8>)>) {
     let mut encoder = Encoder::<512>::new(config).unwrap();
+    let mut raw_encoder = RawEncoder::new(config);
     let mut wire = Vec::new();
     let mut sent = Vec::new();
     let mut out = vec![0u8; 1024];
     for (upload, body) in frames {
-        let result = match config.kind() {
-            FrameKind::Header => encoder.frame(upload, body, &mut out),
-            FrameKind::Raw => encoder.raw_frame(body, &mut out),
+        let result = match kind {
+            Kind::Header => encoder.frame(upload, body, &mut out),
+            Kind::Raw => raw_encoder.frame(body, &mut out),
         };
         match result {
             Ok(n) => {
@@ -101,37 +161,37 @@ proptest! {
 
     #[test]
     fn any_frames_cut_anywhere_decode_like_the_whole_input(
-        config in config(),
+        (kind, config) in config(),
         frames in proptest::collection::vec(upload(), 0..6),
         points in proptest::collection::vec(any::<usize>(), 0..12),
     ) {
-        let (wire, _) = encode(config, &frames);
-        let whole = decode_pieces(config, [&wire[..]]);
+        let (wire, _) = encode(kind, config, &frames);
+        let whole = decode_pieces(kind, config, [&wire[..]]);
         prop_assert_eq!(whole.1, None);
         let pieces = cut(&wire, &points);
-        prop_assert_eq!(decode_pieces(config, pieces), whole);
+        prop_assert_eq!(decode_pieces(kind, config, pieces), whole);
     }
 
     #[test]
     fn encode_then_decode_gives_back_every_header_and_body(
-        config in config(),
+        (kind, config) in config(),
         frames in proptest::collection::vec(upload(), 0..6),
         points in proptest::collection::vec(any::<usize>(), 0..8),
     ) {
-        let (wire, frames) = encode(config, &frames);
-        let mut decoder = Decoder::<512>::new(config).unwrap();
+        let (wire, frames) = encode(kind, config, &frames);
+        let mut decoder = AnyDecoder::<512>::new(kind, config);
         let mut decoded: Vec<(Option<Upload>, Vec<u8>)> = Vec::new();
+        let unescaped = |header: unstick::Header<'_>| {
+            let mut scratch = [0u8; 256];
+            header.parse_unescaped::<Upload>(&mut scratch).unwrap()
+        };
         for piece in cut(&wire, &points) {
             let mut input = piece;
-            while let Some(event) = decoder.decode(&mut input).unwrap() {
-                match event {
-                    Event::Header(header) => {
-                        let mut scratch = [0u8; 256];
-                        decoded.push((Some(header.parse_unescaped(&mut scratch).unwrap()), Vec::new()));
-                    }
-                    Event::RawStart { .. } => decoded.push((None, Vec::new())),
-                    Event::Body { chunk, .. } => decoded.last_mut().unwrap().1.extend_from_slice(chunk),
-                    Event::FrameEnd => {}
+            while let Some(step) = decoder.decode(&mut input, unescaped).unwrap() {
+                match step {
+                    Step::Open(header, _) => decoded.push((header, Vec::new())),
+                    Step::Body(chunk, _) => decoded.last_mut().unwrap().1.extend_from_slice(chunk),
+                    Step::End => {}
                 }
             }
         }
@@ -139,7 +199,7 @@ proptest! {
         prop_assert_eq!(decoded.len(), frames.len());
         for ((header, body), (upload, sent)) in decoded.iter().zip(&frames) {
             prop_assert_eq!(body, sent);
-            if config.kind() == FrameKind::Header {
+            if kind == Kind::Header {
                 prop_assert_eq!(header.as_ref(), Some(upload));
             }
         }
@@ -151,7 +211,7 @@ proptest! {
         points in proptest::collection::vec(any::<usize>(), 0..8),
     ) {
         let config = Config::python_struct();
-        let (whole, _) = encode(config, &[(upload.clone(), body.clone())]);
+        let (whole, _) = encode(Kind::Header, config, &[(upload.clone(), body.clone())]);
         let mut encoder = Encoder::<512>::new(config).unwrap();
         let mut out = [0u8; 512];
         let n = encoder.header(&upload, &mut out).unwrap();
@@ -165,19 +225,19 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic_nor_take_more_than_given(
-        config in config(),
+        (kind, config) in config(),
         bytes in proptest::collection::vec(any::<u8>(), 0..400),
         points in proptest::collection::vec(any::<usize>(), 0..10),
     ) {
         let config = config.to_builder().max_header_len(64).max_body_len(1000).build().unwrap();
-        let mut decoder = Decoder::<64>::new(config).unwrap();
+        let mut decoder = AnyDecoder::<64>::new(kind, config);
         let mut frame_body: Option<(u64, u64)> = None; // (declared, seen so far)
         let mut failed: Option<DecodeError> = None;
         for piece in cut(&bytes, &points) {
             let mut input = piece;
             loop {
                 let before = input.len();
-                let result = decoder.decode(&mut input);
+                let result = decoder.decode(&mut input, |_| ());
                 prop_assert!(input.len() <= before);
                 prop_assert!(piece.ends_with(input));
                 match result {
@@ -187,7 +247,7 @@ proptest! {
                         }
                         failed = Some(err);
                         let mut again = input;
-                        prop_assert_eq!(decoder.decode(&mut again), Err(err));
+                        prop_assert_eq!(decoder.decode(&mut again, |_| ()), Err(err));
                         prop_assert_eq!(again, input);
                         break;
                     }
@@ -195,22 +255,17 @@ proptest! {
                         prop_assert!(input.is_empty());
                         break;
                     }
-                    Ok(Some(Event::Header(header))) => {
-                        prop_assert!(header.as_bytes().len() <= 64);
-                        prop_assert!(header.body_len() <= 1000);
-                        frame_body = Some((header.body_len(), 0));
-                    }
-                    Ok(Some(Event::RawStart { len })) => {
+                    Ok(Some(Step::Open(_, len))) => {
                         prop_assert!(len <= 1000);
                         frame_body = Some((len, 0));
                     }
-                    Ok(Some(Event::Body { chunk, remaining })) => {
+                    Ok(Some(Step::Body(chunk, remaining))) => {
                         prop_assert!(!chunk.is_empty());
                         let (declared, seen) = frame_body.as_mut().unwrap();
                         *seen += chunk.len() as u64;
                         prop_assert_eq!(*seen + remaining, *declared);
                     }
-                    Ok(Some(Event::FrameEnd)) => {
+                    Ok(Some(Step::End)) => {
                         let (declared, seen) = frame_body.take().unwrap();
                         prop_assert_eq!(seen, declared);
                     }

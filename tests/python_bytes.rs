@@ -6,7 +6,9 @@
 use std::process::Command;
 
 use serde::Deserialize;
-use unstick::{Config, Decoder, Event};
+use std::ops::ControlFlow;
+
+use unstick::{Config, Decoder, Event, ParseError};
 
 /// Runs the tutorial's sender code in Python and returns the bytes it would
 /// have sent for `(header, body)` pairs given as Python literals.
@@ -49,10 +51,13 @@ fn frames(wire: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut decoder = Decoder::<256>::new(Config::python_struct()).unwrap();
     let mut frames: Vec<(String, Vec<u8>)> = Vec::new();
     decoder
-        .feed(wire, |event| match event {
-            Event::Header(header) => frames.push((header.json().to_owned(), Vec::new())),
-            Event::Body { chunk, .. } => frames.last_mut().unwrap().1.extend_from_slice(chunk),
-            Event::RawStart { .. } | Event::FrameEnd => {}
+        .feed(&mut &wire[..], |event| {
+            match event {
+                Event::Header(header) => frames.push((header.json().to_owned(), Vec::new())),
+                Event::Body { chunk, .. } => frames.last_mut().unwrap().1.extend_from_slice(chunk),
+                Event::FrameEnd => {}
+            }
+            ControlFlow::<()>::Continue(())
         })
         .unwrap();
     decoder.finish().unwrap();
@@ -89,7 +94,7 @@ fn python_frames_decode_byte_for_byte() {
 }
 
 #[test]
-fn python_escapes_non_ascii_names_and_parse_unescaped_restores_them() {
+fn python_escapes_non_ascii_names_parse_refuses_them_and_parse_unescaped_restores_them() {
     let wire = python_sends("[({'file_name': '电影.mp4', 'file_size': 2}, b'ok')]");
     let frames = frames(&wire);
     let json = &frames[0].0;
@@ -101,17 +106,21 @@ fn python_escapes_non_ascii_names_and_parse_unescaped_restores_them() {
         panic!("header first")
     };
 
-    let borrowed: Borrowed = header.parse().unwrap();
     assert_eq!(
-        borrowed.file_name, r"\u7535\u5f71.mp4",
-        "zero-copy parse keeps the escapes"
+        header.parse::<Borrowed>().unwrap_err(),
+        ParseError::EscapedString,
+        "a borrowed field cannot hold the real text"
     );
-    assert_eq!(borrowed.file_size, 2);
-
-    let raw_owned: Owned = header.parse().unwrap();
     assert_eq!(
-        raw_owned.file_name, r"\u7535\u5f71.mp4",
-        "without scratch, owned fields keep escapes too"
+        header.parse::<Owned>().unwrap_err(),
+        ParseError::EscapedString,
+        "parse never hands out the escaped text, not even to owned fields"
+    );
+    assert!(
+        ParseError::EscapedString
+            .to_string()
+            .contains("parse_unescaped"),
+        "the error names the fix"
     );
 
     let mut scratch = [0u8; 64];
@@ -122,7 +131,32 @@ fn python_escapes_non_ascii_names_and_parse_unescaped_restores_them() {
     let mut tiny = [0u8; 4];
     assert_eq!(
         header.parse_unescaped::<Owned>(&mut tiny).unwrap_err(),
-        unstick::serde_json_core::de::Error::EscapedStringIsTooLong
+        ParseError::ScratchTooSmall
+    );
+    assert_eq!(
+        header
+            .parse_unescaped::<Borrowed>(&mut scratch)
+            .unwrap_err(),
+        ParseError::Rejected,
+        "a borrowed &str field cannot take a decoded string"
+    );
+}
+
+#[test]
+fn escape_free_python_headers_parse_without_copying() {
+    let wire = python_sends("[({'file_name': 'a.txt', 'file_size': 1}, b'x')]");
+    let mut decoder = Decoder::<256>::new(Config::python_struct()).unwrap();
+    let mut input = &wire[..];
+    let Some(Event::Header(header)) = decoder.decode(&mut input).unwrap() else {
+        panic!("header first")
+    };
+    let borrowed: Borrowed = header.parse().unwrap();
+    assert_eq!(borrowed.file_name, "a.txt");
+    assert_eq!(borrowed.file_size, 1);
+    let json = header.json().as_bytes().as_ptr_range();
+    assert!(
+        json.contains(&borrowed.file_name.as_ptr()),
+        "the name borrows the decoder's header buffer"
     );
 }
 

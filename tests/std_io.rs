@@ -8,10 +8,23 @@ mod common;
 
 use std::io::{self, ErrorKind, Read, Write};
 
-use common::{CAPACITY, Collector, Seen, Vector, io_decode_error, vectors};
+use common::{CAPACITY, Collector, Kind, Seen, Vector, io_decode_error, vectors};
 use serde::{Deserialize, Serialize};
-use unstick::io::std_io::{BUFFER_SIZE, FrameReader, FrameWriter};
-use unstick::{Config, DecodeError, EncodeError, FrameKind};
+use unstick::io::std::{BUFFER_SIZE, FrameReader, FrameWriter, RawFrameReader, RawFrameWriter};
+use unstick::{
+    Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, FrameDecoder, ParseError,
+    RawDecoder, RawEncoder,
+};
+
+/// A header-frame reader with the suite's header capacity.
+fn header_reader<R: Read>(inner: R, config: Config) -> FrameReader<R, Decoder<CAPACITY>> {
+    FrameReader::new(inner, Decoder::new(config).expect("valid config"))
+}
+
+/// A header-frame writer with the suite's header capacity.
+fn header_writer<W: Write>(inner: W, config: Config) -> FrameWriter<W, Encoder<CAPACITY>> {
+    FrameWriter::new(inner, Encoder::new(config).expect("valid config"))
+}
 
 /// A transport that hands out `data` in reads of the scripted sizes (cycled),
 /// never more than the caller's buffer, and can fail once at a given read.
@@ -57,10 +70,38 @@ impl Read for Scripted {
     }
 }
 
+/// The framing a reader is built for: how it opens the next frame.
+trait Framing: FrameDecoder + Sized {
+    fn for_config(config: Config) -> Self;
+
+    /// Reads the next header or raw prefix; `None` at the end.
+    fn next_frame<R: Read>(reader: &mut FrameReader<R, Self>) -> io::Result<Option<Seen>>;
+}
+
+impl Framing for Decoder<CAPACITY> {
+    fn for_config(config: Config) -> Self {
+        Decoder::new(config).expect("vector configs are valid")
+    }
+
+    fn next_frame<R: Read>(reader: &mut FrameReader<R, Self>) -> io::Result<Option<Seen>> {
+        Ok(reader.next_header()?.map(common::header_seen))
+    }
+}
+
+impl Framing for RawDecoder {
+    fn for_config(config: Config) -> Self {
+        RawDecoder::new(config)
+    }
+
+    fn next_frame<R: Read>(reader: &mut FrameReader<R, Self>) -> io::Result<Option<Seen>> {
+        Ok(reader.next_start()?.map(|len| Seen::RawStart { len }))
+    }
+}
+
 /// Reads every frame the way an application would, collecting what it sees;
 /// returns the events and the final error, if any.
-fn read_all<R: Read>(
-    reader: &mut FrameReader<R, CAPACITY>,
+fn read_all<R: Read, D: Framing>(
+    reader: &mut FrameReader<R, D>,
     body_buf: usize,
 ) -> (Vec<Seen>, Option<io::Error>) {
     let mut collector = Collector::default();
@@ -70,13 +111,14 @@ fn read_all<R: Read>(
     }
 }
 
-fn read_frames<R: Read>(
-    reader: &mut FrameReader<R, CAPACITY>,
+fn read_frames<R: Read, D: Framing>(
+    reader: &mut FrameReader<R, D>,
     body_buf: usize,
     collector: &mut Collector,
 ) -> io::Result<()> {
     let mut buf = vec![0u8; body_buf];
-    while next_frame(reader, collector)? {
+    while let Some(start) = D::next_frame(reader)? {
+        collector.seen.push(start);
         loop {
             let len = reader.read_body(&mut buf)?;
             if len == 0 {
@@ -90,32 +132,29 @@ fn read_frames<R: Read>(
     Ok(())
 }
 
-/// Reads the next header or raw prefix into `collector`; `false` at the end.
-fn next_frame<R: Read>(
-    reader: &mut FrameReader<R, CAPACITY>,
-    collector: &mut Collector,
-) -> io::Result<bool> {
-    if reader.config().kind() == FrameKind::Raw {
-        let Some(len) = reader.next_raw()? else {
-            return Ok(false);
-        };
-        collector.seen.push(Seen::RawStart { len });
-        return Ok(true);
+/// Reads `vector` from `transport` with the reader its kind calls for.
+fn read_vector(
+    vector: &Vector,
+    transport: Scripted,
+    body_buf: usize,
+) -> (Vec<Seen>, Option<io::Error>) {
+    fn read<D: Framing>(
+        vector: &Vector,
+        transport: Scripted,
+        body_buf: usize,
+    ) -> (Vec<Seen>, Option<io::Error>) {
+        let mut reader = FrameReader::new(transport, D::for_config(vector.config));
+        read_all(&mut reader, body_buf)
     }
-    let Some(header) = reader.next_header()? else {
-        return Ok(false);
-    };
-    collector.seen.push(Seen::Header {
-        json: header.json().to_owned(),
-        body_len: header.body_len(),
-    });
-    Ok(true)
+    match vector.kind {
+        Kind::Header => read::<Decoder<CAPACITY>>(vector, transport, body_buf),
+        Kind::Raw => read::<RawDecoder>(vector, transport, body_buf),
+    }
 }
 
 fn check(vector: &Vector, how: &str, sizes: &[usize], body_buf: usize) {
     let transport = Scripted::new(&vector.input, sizes);
-    let mut reader = FrameReader::<_, CAPACITY>::new(transport, vector.config).unwrap();
-    let (seen, err) = read_all(&mut reader, body_buf);
+    let (seen, err) = read_vector(vector, transport, body_buf);
     let err = err.as_ref().map(io_decode_error);
     let name = vector.name;
     assert_eq!(err, vector.error, "{name} ({how}, body buffer {body_buf})");
@@ -166,35 +205,55 @@ fn vectors_through_their_scenario_reads() {
     }
 }
 
-#[test]
-fn vectors_read_with_bodies_skipped_yield_the_same_headers_and_error() {
-    for vector in vectors() {
+/// The frame starts of `vector` read with every body skipped, and the error.
+fn starts_with_bodies_skipped(vector: &Vector) -> (Vec<Seen>, Option<io::Error>) {
+    fn read<D: Framing>(vector: &Vector) -> (Vec<Seen>, Option<io::Error>) {
         let transport = Scripted::new(&vector.input, &[5, usize::MAX]);
-        let mut reader = FrameReader::<_, CAPACITY>::new(transport, vector.config).unwrap();
-        let mut collector = Collector::default();
-        let result = (|| {
-            while next_frame(&mut reader, &mut collector)? {}
-            Ok::<(), io::Error>(())
-        })();
-        let err = result.err().as_ref().map(io_decode_error);
-        assert_eq!(err, vector.error, "{}", vector.name);
-        let starts = |seen: &[Seen]| {
-            seen.iter()
-                .filter(|s| matches!(s, Seen::Header { .. } | Seen::RawStart { .. }))
-                .cloned()
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            starts(&collector.seen),
-            starts(&vector.expected),
-            "{}",
-            vector.name
-        );
+        let mut reader = FrameReader::new(transport, D::for_config(vector.config));
+        let mut starts = Vec::new();
+        loop {
+            match D::next_frame(&mut reader) {
+                Ok(Some(start)) => starts.push(start),
+                Ok(None) => return (starts, None),
+                Err(err) => return (starts, Some(err)),
+            }
+        }
+    }
+    match vector.kind {
+        Kind::Header => read::<Decoder<CAPACITY>>(vector),
+        Kind::Raw => read::<RawDecoder>(vector),
     }
 }
 
+#[test]
+fn vectors_read_with_bodies_skipped_yield_the_same_headers_and_error() {
+    for vector in vectors() {
+        let (starts, err) = starts_with_bodies_skipped(&vector);
+        let err = err.as_ref().map(io_decode_error);
+        assert_eq!(err, vector.error, "{}", vector.name);
+        let expected: Vec<Seen> = vector
+            .expected
+            .iter()
+            .filter(|s| matches!(s, Seen::Header { .. } | Seen::RawStart { .. }))
+            .cloned()
+            .collect();
+        assert_eq!(starts, expected, "{}", vector.name);
+    }
+}
+
+const HELLO: &str = r#"{"file_size":5}"#;
+
 fn hello_frames(count: usize) -> Vec<u8> {
-    common::header_frame(unstick::Prefix::NETWORK, r#"{"file_size":5}"#, b"hello").repeat(count)
+    common::header_frame(unstick::Prefix::NETWORK, HELLO, b"hello").repeat(count)
+}
+
+/// What `hello_frames(2)` decodes to.
+fn two_hello_events() -> Vec<Seen> {
+    [
+        common::header_events(HELLO, b"hello"),
+        common::header_events(HELLO, b"hello"),
+    ]
+    .concat()
 }
 
 #[test]
@@ -203,7 +262,7 @@ fn body_read_into_a_large_buffer_never_asks_past_the_body() {
     // The first read returns the prefix and header only; the body must then
     // be read without touching the next frame.
     let transport = Scripted::new(&wire, &[19, usize::MAX]);
-    let mut reader = FrameReader::<_, CAPACITY>::new(transport, Config::default()).unwrap();
+    let mut reader = header_reader(transport, Config::default());
     reader.next_header().unwrap().unwrap();
     let mut big = vec![0u8; BUFFER_SIZE];
     assert_eq!(reader.read_body(&mut big).unwrap(), 5);
@@ -218,7 +277,7 @@ fn body_read_into_a_large_buffer_never_asks_past_the_body() {
 #[test]
 fn bytes_of_the_next_frames_stay_buffered_for_them() {
     let wire = hello_frames(3);
-    let mut reader = FrameReader::<_, CAPACITY>::new(&wire[..], Config::default()).unwrap();
+    let mut reader = header_reader(&wire[..], Config::default());
     reader.next_header().unwrap().unwrap();
     assert_eq!(
         reader.buffer(),
@@ -239,7 +298,7 @@ fn bytes_of_the_next_frames_stay_buffered_for_them() {
 fn next_header_skips_an_unread_body() {
     let wire = hello_frames(2);
     let transport = Scripted::new(&wire, &[3]);
-    let mut reader = FrameReader::<_, CAPACITY>::new(transport, Config::default()).unwrap();
+    let mut reader = header_reader(transport, Config::default());
     reader.next_header().unwrap().unwrap();
     let mut two = [0u8; 2];
     assert_eq!(reader.read_body(&mut two).unwrap(), 2);
@@ -255,15 +314,17 @@ fn interrupted_reads_are_retried() {
     let wire = hello_frames(2);
     for at in 0..6 {
         let transport = Scripted::new(&wire, &[4]).failing_once(at, ErrorKind::Interrupted);
-        let mut reader = FrameReader::<_, CAPACITY>::new(transport, Config::default()).unwrap();
+        let mut reader = header_reader(transport, Config::default());
         let (seen, err) = read_all(&mut reader, 64);
         assert!(err.is_none(), "interrupted at read {at}: {err:?}");
-        assert_eq!(seen.len(), 6);
+        assert_eq!(seen, two_hello_events(), "interrupted at read {at}");
     }
 }
 
 /// Reads every header frame, calling again after each `TimedOut`.
-fn read_all_resuming<R: Read>(reader: &mut FrameReader<R, CAPACITY>) -> (Vec<Seen>, usize) {
+fn read_all_resuming<R: Read>(
+    reader: &mut FrameReader<R, Decoder<CAPACITY>>,
+) -> (Vec<Seen>, usize) {
     let mut collector = Collector::default();
     let mut timeouts = 0;
     let mut body = [0u8; 2];
@@ -295,14 +356,10 @@ fn read_all_resuming<R: Read>(reader: &mut FrameReader<R, CAPACITY>) -> (Vec<See
 #[test]
 fn a_transport_error_anywhere_can_be_resumed_from() {
     let wire = hello_frames(2);
-    let expected = [
-        common::header_events(r#"{"file_size":5}"#, b"hello"),
-        common::header_events(r#"{"file_size":5}"#, b"hello"),
-    ]
-    .concat();
+    let expected = two_hello_events();
     for at in 0..=wire.len() {
         let transport = Scripted::new(&wire, &[1]).failing_once(at, ErrorKind::TimedOut);
-        let mut reader = FrameReader::<_, CAPACITY>::new(transport, Config::default()).unwrap();
+        let mut reader = header_reader(transport, Config::default());
         let (seen, timeouts) = read_all_resuming(&mut reader);
         assert_eq!(timeouts, 1, "failure at read {at}");
         assert_eq!(seen, expected, "failure at read {at}");
@@ -311,13 +368,12 @@ fn a_transport_error_anywhere_can_be_resumed_from() {
 
 #[test]
 fn clean_end_is_sticky_and_errors_repeat() {
-    let mut reader =
-        FrameReader::<_, CAPACITY>::new(&[0u8, 0, 0, 0][..], Config::default()).unwrap();
+    let mut reader = header_reader(&[0u8, 0, 0, 0][..], Config::default());
     for _ in 0..2 {
         let err = reader.next_header().unwrap_err();
         assert_eq!(io_decode_error(&err), DecodeError::HeaderLenZero);
     }
-    let mut reader = FrameReader::<_, CAPACITY>::new(&[][..], Config::default()).unwrap();
+    let mut reader = header_reader(&[][..], Config::default());
     assert!(reader.next_header().unwrap().is_none());
     assert!(reader.next_header().unwrap().is_none());
 }
@@ -339,7 +395,7 @@ fn upload(name: &str, size: usize) -> Upload {
 fn typed_header_unescapes_python_names() {
     let json = r#"{"file_name": "\u7535\u5f71.mp4", "file_size": 4}"#;
     let wire = common::python_frame(json, b"film");
-    let mut reader = FrameReader::<_, CAPACITY>::new(&wire[..], Config::python_struct()).unwrap();
+    let mut reader = header_reader(&wire[..], Config::python_struct());
     let header: Upload = reader.next_header_as().unwrap().unwrap();
     assert_eq!(header, upload("电影.mp4", 4));
     let mut body = Vec::new();
@@ -355,13 +411,11 @@ fn header_of_the_wrong_shape_is_invalid_data_and_the_stream_goes_on() {
         r#"{"file_name":"b","file_size":1}"#,
         b"b",
     ));
-    let mut reader = FrameReader::<_, CAPACITY>::new(&wire[..], Config::default()).unwrap();
+    let mut reader = header_reader(&wire[..], Config::default());
     let err = reader.next_header_as::<Upload>().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidData);
-    let inner = err
-        .get_ref()
-        .and_then(|e| e.downcast_ref::<unstick::Error>());
-    assert!(matches!(inner, Some(unstick::Error::Parse(_))), "{err:?}");
+    let inner = err.get_ref().and_then(|e| e.downcast_ref::<ParseError>());
+    assert_eq!(inner, Some(&ParseError::Rejected), "{err:?}");
     assert_eq!(reader.body_remaining(), 3);
     assert_eq!(
         reader.next_header_as::<Upload>().unwrap(),
@@ -376,7 +430,7 @@ fn frames_written_are_frames_read() {
         .map(|&len| (0..len).map(|i| (i % 253) as u8).collect())
         .collect();
     for config in [Config::default(), Config::python_struct()] {
-        let mut writer = FrameWriter::<_, CAPACITY>::new(Vec::new(), config).unwrap();
+        let mut writer = header_writer(Vec::new(), config);
         for (i, body) in bodies.iter().enumerate() {
             let header = upload(&format!("f{i}"), body.len());
             if i % 2 == 0 {
@@ -390,7 +444,7 @@ fn frames_written_are_frames_read() {
         }
         let wire = writer.into_inner();
         let transport = Scripted::new(&wire, &[1000, 1, 70_000]);
-        let mut reader = FrameReader::<_, CAPACITY>::new(transport, config).unwrap();
+        let mut reader = header_reader(transport, config);
         for (i, body) in bodies.iter().enumerate() {
             let header: Upload = reader.next_header_as().unwrap().unwrap();
             assert_eq!(header, upload(&format!("f{i}"), body.len()));
@@ -404,7 +458,7 @@ fn frames_written_are_frames_read() {
 
 #[test]
 fn python_struct_writer_writes_what_struct_pack_i_writes() {
-    let mut writer = FrameWriter::<_, CAPACITY>::new(Vec::new(), Config::python_struct()).unwrap();
+    let mut writer = header_writer(Vec::new(), Config::python_struct());
     writer.write_frame(&upload("a.txt", 3), b"abc").unwrap();
     let json = r#"{"file_name":"a.txt","file_size":3}"#;
     assert_eq!(writer.into_inner(), common::python_frame(json, b"abc"));
@@ -412,32 +466,48 @@ fn python_struct_writer_writes_what_struct_pack_i_writes() {
 
 #[test]
 fn raw_frames_written_are_raw_frames_read() {
-    let config = Config::python_struct()
-        .to_builder()
-        .kind(FrameKind::Raw)
-        .build()
-        .unwrap();
-    let mut writer = FrameWriter::<_, 0>::new(Vec::new(), config).unwrap();
-    writer.write_raw_start(5).unwrap();
+    let config = Config::python_struct();
+    let mut writer = RawFrameWriter::new(Vec::new(), RawEncoder::new(config));
+    writer.write_start(5).unwrap();
     writer.write_body(b"dir").unwrap();
     writer.write_body(b"\r\n").unwrap();
     writer.end_frame().unwrap();
-    writer.write_raw_start(3).unwrap();
+    writer.write_frame(b"").unwrap();
+    writer.write_frame(b"total 0\n").unwrap();
+    writer.write_start(3).unwrap();
     writer.write_body_from(&mut &b"xyz"[..]).unwrap();
     let wire = writer.into_inner();
-    let expected = [
-        common::raw_frame(unstick::Prefix::PYTHON_STRUCT_I, b"dir\r\n"),
-        common::raw_frame(unstick::Prefix::PYTHON_STRUCT_I, b"xyz"),
-    ]
-    .concat();
+    let expected: Vec<u8> = [&b"dir\r\n"[..], b"", b"total 0\n", b"xyz"]
+        .iter()
+        .flat_map(|payload| common::raw_frame(unstick::Prefix::PYTHON_STRUCT_I, payload))
+        .collect();
     assert_eq!(wire, expected);
-    let mut reader = FrameReader::<_, 0>::new(&wire[..], config).unwrap();
-    assert_eq!(reader.next_raw().unwrap(), Some(5));
-    assert_eq!(reader.next_raw().unwrap(), Some(3));
+    let mut reader = RawFrameReader::new(&wire[..], RawDecoder::new(config));
+    assert_eq!(reader.next_start().unwrap(), Some(5));
+    assert_eq!(reader.next_start().unwrap(), Some(0));
+    assert_eq!(reader.next_start().unwrap(), Some(8));
+    assert_eq!(reader.next_start().unwrap(), Some(3));
     let mut payload = String::new();
     reader.read_to_string(&mut payload).unwrap();
     assert_eq!(payload, "xyz");
-    assert_eq!(reader.next_raw().unwrap(), None);
+    assert_eq!(reader.next_start().unwrap(), None);
+}
+
+#[test]
+fn raw_write_frame_refuses_a_payload_over_the_limit_and_writes_nothing() {
+    let config = Config::builder().max_body_len(2).build().unwrap();
+    let mut writer = RawFrameWriter::new(Vec::new(), RawEncoder::new(config));
+    let err = writer.write_frame(b"abc").unwrap_err();
+    assert_eq!(
+        inner_encode_error(&err, ErrorKind::InvalidInput),
+        EncodeError::BodyTooLong { len: 3, max: 2 }
+    );
+    assert!(writer.get_ref().is_empty());
+    writer.write_frame(b"ab").unwrap();
+    assert_eq!(
+        writer.into_inner(),
+        common::raw_frame(unstick::Prefix::NETWORK, b"ab")
+    );
 }
 
 fn inner_encode_error(err: &io::Error, kind: ErrorKind) -> EncodeError {
@@ -449,7 +519,7 @@ fn inner_encode_error(err: &io::Error, kind: ErrorKind) -> EncodeError {
 
 #[test]
 fn body_source_that_ends_early_is_an_error_and_nothing_is_sent() {
-    let mut writer = FrameWriter::<_, CAPACITY>::new(Vec::new(), Config::default()).unwrap();
+    let mut writer = header_writer(Vec::new(), Config::default());
     let err = writer
         .write_frame_from(&upload("a", 10), &mut &b"only7by"[..])
         .unwrap_err();
@@ -464,7 +534,7 @@ fn body_source_that_ends_early_is_an_error_and_nothing_is_sent() {
     );
     writer.write_frame(&upload("b", 1), b"b").unwrap();
     let wire = writer.into_inner();
-    let mut reader = FrameReader::<_, CAPACITY>::new(&wire[..], Config::default()).unwrap();
+    let mut reader = header_reader(&wire[..], Config::default());
     assert_eq!(
         reader.next_header_as::<Upload>().unwrap(),
         Some(upload("b", 1))
@@ -473,7 +543,7 @@ fn body_source_that_ends_early_is_an_error_and_nothing_is_sent() {
 
 #[test]
 fn body_source_that_runs_long_is_an_error_and_nothing_is_sent() {
-    let mut writer = FrameWriter::<_, CAPACITY>::new(Vec::new(), Config::default()).unwrap();
+    let mut writer = header_writer(Vec::new(), Config::default());
     let err = writer
         .write_frame_from(&upload("a", 3), &mut &b"abcd"[..])
         .unwrap_err();
@@ -490,7 +560,7 @@ fn body_source_that_runs_long_is_an_error_and_nothing_is_sent() {
 
 #[test]
 fn large_body_source_that_ends_early_leaves_a_truncated_frame() {
-    let mut writer = FrameWriter::<_, CAPACITY>::new(Vec::new(), Config::default()).unwrap();
+    let mut writer = header_writer(Vec::new(), Config::default());
     let declared = BUFFER_SIZE * 2;
     let short = vec![7u8; declared - 1];
     let err = writer
@@ -508,7 +578,7 @@ fn large_body_source_that_ends_early_leaves_a_truncated_frame() {
         wire.len() < head + short.len(),
         "the last chunk is withheld"
     );
-    let mut reader = FrameReader::<_, CAPACITY>::new(&wire[..], Config::default()).unwrap();
+    let mut reader = header_reader(&wire[..], Config::default());
     reader.next_header().unwrap().unwrap();
     let err = reader.skip_body().unwrap_err();
     assert!(matches!(
@@ -519,7 +589,7 @@ fn large_body_source_that_ends_early_leaves_a_truncated_frame() {
 
 #[test]
 fn large_body_source_that_runs_long_leaves_a_truncated_frame() {
-    let mut writer = FrameWriter::<_, CAPACITY>::new(Vec::new(), Config::default()).unwrap();
+    let mut writer = header_writer(Vec::new(), Config::default());
     let declared = BUFFER_SIZE + 10;
     let long = vec![7u8; declared + 1];
     let err = writer
@@ -527,7 +597,7 @@ fn large_body_source_that_runs_long_leaves_a_truncated_frame() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidData);
     let wire = writer.into_inner();
-    let mut reader = FrameReader::<_, CAPACITY>::new(&wire[..], Config::default()).unwrap();
+    let mut reader = header_reader(&wire[..], Config::default());
     reader.next_header().unwrap().unwrap();
     assert_eq!(
         reader.skip_body().unwrap_err().kind(),
@@ -537,7 +607,7 @@ fn large_body_source_that_runs_long_leaves_a_truncated_frame() {
 
 #[test]
 fn body_of_the_wrong_length_is_refused_before_anything_is_written() {
-    let mut writer = FrameWriter::<_, CAPACITY>::new(Vec::new(), Config::default()).unwrap();
+    let mut writer = header_writer(Vec::new(), Config::default());
     let err = writer.write_frame(&upload("a", 3), b"abcd").unwrap_err();
     assert_eq!(
         inner_encode_error(&err, ErrorKind::InvalidInput),
@@ -583,14 +653,84 @@ impl Write for Trickle {
 
 #[test]
 fn short_writes_still_deliver_whole_frames() {
-    let mut writer =
-        FrameWriter::<_, CAPACITY>::new(Trickle(Vec::new()), Config::default()).unwrap();
+    let mut writer = header_writer(Trickle(Vec::new()), Config::default());
     writer.write_frame(&upload("a", 5), b"hello").unwrap();
     writer.flush().unwrap();
     let wire = writer.into_inner().0;
-    let mut reader = FrameReader::<_, CAPACITY>::new(&wire[..], Config::default()).unwrap();
+    let mut reader = header_reader(&wire[..], Config::default());
     assert_eq!(
         reader.next_header_as::<Upload>().unwrap(),
         Some(upload("a", 5))
+    );
+    let mut body = Vec::new();
+    reader.read_to_end(&mut body).unwrap();
+    assert_eq!(body, b"hello");
+    assert!(reader.next_header().unwrap().is_none());
+}
+
+#[test]
+fn decoder_shows_the_header_while_its_body_is_read() {
+    let wire = [
+        common::header_frame(unstick::Prefix::NETWORK, HELLO, b"hello"),
+        common::header_frame(unstick::Prefix::NETWORK, r#"{"file_size":0}"#, b""),
+    ]
+    .concat();
+    let mut reader = header_reader(&wire[..], Config::default());
+    assert!(
+        reader.decoder().header().is_none(),
+        "before the first frame"
+    );
+    reader.next_header().unwrap().unwrap();
+    let mut two = [0u8; 2];
+    for _ in 0..2 {
+        let header = reader.decoder().header().expect("a body is being read");
+        assert_eq!((header.json(), header.body_len()), (HELLO, 5));
+        assert_eq!(reader.read_body(&mut two).unwrap(), 2);
+    }
+    let header = reader.decoder().header().expect("one body byte is left");
+    assert_eq!(header.json(), HELLO);
+    assert_eq!(reader.read_body(&mut two).unwrap(), 1);
+    assert_eq!(reader.read_body(&mut two).unwrap(), 0);
+    assert!(reader.decoder().header().is_none(), "the frame has ended");
+    reader.next_header().unwrap().unwrap();
+    let header = reader.decoder().header().expect("an empty body is open");
+    assert_eq!(
+        (header.json(), header.body_len()),
+        (r#"{"file_size":0}"#, 0)
+    );
+    assert!(reader.next_header().unwrap().is_none());
+    assert!(reader.decoder().header().is_none(), "after the last frame");
+}
+
+fn zero_capacity_decoder() -> io::Result<Decoder<0>> {
+    Ok(Decoder::<0>::new(Config::default())?)
+}
+
+/// Decodes `input` to its end with `?` in a function returning `io::Result`.
+fn decode_to_the_end(mut input: &[u8]) -> io::Result<usize> {
+    let mut decoder = Decoder::<CAPACITY>::new(Config::default())?;
+    let mut events = 0;
+    while decoder.decode(&mut input)?.is_some() {
+        events += 1;
+    }
+    decoder.finish()?;
+    Ok(events)
+}
+
+#[test]
+fn question_mark_turns_core_errors_into_io_errors() {
+    let err = zero_capacity_decoder().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let inner = err.get_ref().and_then(|e| e.downcast_ref::<ConfigError>());
+    assert_eq!(inner, Some(&ConfigError::ZeroHeaderLimit));
+    assert_eq!(err.to_string(), ConfigError::ZeroHeaderLimit.to_string());
+
+    assert_eq!(decode_to_the_end(&hello_frames(2)).unwrap(), 6);
+    let err = decode_to_the_end(&[0, 0, 0, 0]).unwrap_err();
+    assert_eq!(io_decode_error(&err), DecodeError::HeaderLenZero);
+    let err = decode_to_the_end(&hello_frames(1)[..20]).unwrap_err();
+    assert_eq!(
+        io_decode_error(&err),
+        DecodeError::TruncatedBody { missing: 4 }
     );
 }

@@ -1,6 +1,8 @@
 //! One conformance suite for every transport: each vector of `tests/common`
 //! through the std, tokio, tokio-util codec, embedded-io and
-//! embedded-io-async adapters, over scripted transports that answer one byte
+//! embedded-io-async adapters (built with `Decoder<CAPACITY>` and
+//! `FrameCodec` for header vectors, `RawDecoder` and `RawFrameCodec` for raw
+//! ones), over scripted transports that answer one byte
 //! per read, several frames per read, the scenario's reads or two pieces
 //! split anywhere, with and without a `Pending` before every read (std:
 //! `WouldBlock`, blocking embedded-io: `TimedOut`; the call is then made
@@ -10,9 +12,10 @@
 //! whole frames only, so it must see the vector's events up to the last
 //! complete frame, then the same error.
 //!
-//! Then the write side: every writer sends the core encoder's bytes.
+//! Then the write side: every writer sends the core encoder's bytes, and
+//! `?` turns the core's errors into the embedded error.
 
-#![cfg(all(feature = "tokio-util", feature = "embedded-io-async-0_7"))]
+#![cfg(all(feature = "tokio-util-07", feature = "embedded-io-async-07"))]
 
 mod common;
 
@@ -22,17 +25,24 @@ use std::io::{self, ErrorKind};
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use common::{
-    CAPACITY, Collector, Seen, Vector, decode_pieces, io_decode_error, scenario_reads, vectors,
+    CAPACITY, Collector, Kind, Seen, Vector, decode_pieces, header_seen, io_decode_error,
+    scenario_reads, vectors,
 };
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio_util::codec::{Encoder as _, FramedRead, FramedWrite};
-use unstick::io::codec::{DEFAULT_MAX_BODY_LEN, FrameCodec, HeaderFrame, RawFrame};
-use unstick::io::{embedded, embedded_async, std_io, tokio_io};
-use unstick::{Config, DecodeError, EncodeError, Encoder, FrameKind, Prefix};
+use unstick::io::tokio_util_07::{DEFAULT_MAX_BODY_LEN, HeaderFrame};
+use unstick::io::{
+    embedded_io_07 as embedded, embedded_io_async_07 as embedded_async, std as std_io,
+    tokio as tokio_io,
+};
+use unstick::{
+    Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, FrameCodec, FrameDecoder,
+    Prefix, RawDecoder, RawEncoder, RawFrameCodec,
+};
 
 type Outcome = (Vec<Seen>, Option<DecodeError>);
 
@@ -187,6 +197,105 @@ fn embedded_decode_error(err: embedded::Error<embedded_io::ErrorKind>) -> Decode
     }
 }
 
+type EmbeddedResult<T> = Result<T, embedded::Error<embedded_io::ErrorKind>>;
+type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// The framing a vector is read with: how each adapter's reader opens the
+/// next frame (`next_header` or `next_start`) and which codec reads it.
+trait Framing: FrameDecoder + Sized {
+    fn for_config(config: Config) -> Self;
+    fn std_next(reader: &mut std_io::FrameReader<Script, Self>) -> io::Result<Option<Seen>>;
+    fn tokio_next(
+        reader: &mut tokio_io::FrameReader<Script, Self>,
+    ) -> Boxed<'_, io::Result<Option<Seen>>>;
+    fn embedded_next(
+        reader: &mut embedded::FrameReader<Script, Self>,
+    ) -> EmbeddedResult<Option<Seen>>;
+    fn embedded_async_next(
+        reader: &mut embedded_async::FrameReader<Script, Self>,
+    ) -> Boxed<'_, EmbeddedResult<Option<Seen>>>;
+    /// What `FramedRead` with this framing's codec makes of `script`.
+    fn codec_outcome(config: Config, script: Script) -> Outcome;
+}
+
+impl Framing for Decoder<CAPACITY> {
+    fn for_config(config: Config) -> Self {
+        Decoder::new(config).expect("vector configs are valid")
+    }
+
+    fn std_next(reader: &mut std_io::FrameReader<Script, Self>) -> io::Result<Option<Seen>> {
+        Ok(reader.next_header()?.map(header_seen))
+    }
+
+    fn tokio_next(
+        reader: &mut tokio_io::FrameReader<Script, Self>,
+    ) -> Boxed<'_, io::Result<Option<Seen>>> {
+        Box::pin(async move { Ok(reader.next_header().await?.map(header_seen)) })
+    }
+
+    fn embedded_next(
+        reader: &mut embedded::FrameReader<Script, Self>,
+    ) -> EmbeddedResult<Option<Seen>> {
+        Ok(reader.next_header()?.map(header_seen))
+    }
+
+    fn embedded_async_next(
+        reader: &mut embedded_async::FrameReader<Script, Self>,
+    ) -> Boxed<'_, EmbeddedResult<Option<Seen>>> {
+        Box::pin(async move { Ok(reader.next_header().await?.map(header_seen)) })
+    }
+
+    fn codec_outcome(config: Config, script: Script) -> Outcome {
+        let codec = FrameCodec::<CAPACITY>::new(codec_config(config)).unwrap();
+        framed_outcome(FramedRead::new(script, codec), |frame| {
+            (header_seen(frame.header()), frame.body().clone())
+        })
+    }
+}
+
+impl Framing for RawDecoder {
+    fn for_config(config: Config) -> Self {
+        RawDecoder::new(config)
+    }
+
+    fn std_next(reader: &mut std_io::FrameReader<Script, Self>) -> io::Result<Option<Seen>> {
+        Ok(reader.next_start()?.map(|len| Seen::RawStart { len }))
+    }
+
+    fn tokio_next(
+        reader: &mut tokio_io::FrameReader<Script, Self>,
+    ) -> Boxed<'_, io::Result<Option<Seen>>> {
+        Box::pin(async move { Ok(reader.next_start().await?.map(|len| Seen::RawStart { len })) })
+    }
+
+    fn embedded_next(
+        reader: &mut embedded::FrameReader<Script, Self>,
+    ) -> EmbeddedResult<Option<Seen>> {
+        Ok(reader.next_start()?.map(|len| Seen::RawStart { len }))
+    }
+
+    fn embedded_async_next(
+        reader: &mut embedded_async::FrameReader<Script, Self>,
+    ) -> Boxed<'_, EmbeddedResult<Option<Seen>>> {
+        Box::pin(async move { Ok(reader.next_start().await?.map(|len| Seen::RawStart { len })) })
+    }
+
+    fn codec_outcome(config: Config, script: Script) -> Outcome {
+        let codec = RawFrameCodec::new(codec_config(config));
+        framed_outcome(FramedRead::new(script, codec), |payload: Bytes| {
+            let start = Seen::RawStart {
+                len: payload.len() as u64,
+            };
+            (start, payload)
+        })
+    }
+}
+
+/// A header-frame decoder with the suite's header capacity.
+fn header_decoder(config: Config) -> Decoder<CAPACITY> {
+    Decoder::new(config).expect("valid config")
+}
+
 /// A frame reader as the suite drives it: the next frame's start, then its
 /// body; errors reduced to the decode error inside.
 trait Transport {
@@ -216,13 +325,6 @@ fn read_all(transport: &mut impl Transport, body_buf: usize) -> Outcome {
     }
 }
 
-fn header_seen(header: unstick::Header<'_>) -> Seen {
-    Seen::Header {
-        json: header.json().to_owned(),
-        body_len: header.body_len(),
-    }
-}
-
 /// Calls `call` again as long as it fails with `WouldBlock`, as an event
 /// loop would once the socket is readable again.
 fn retry_would_block<T>(mut call: impl FnMut() -> io::Result<T>) -> io::Result<T> {
@@ -234,17 +336,11 @@ fn retry_would_block<T>(mut call: impl FnMut() -> io::Result<T>) -> io::Result<T
     }
 }
 
-struct Std(std_io::FrameReader<Script, CAPACITY>);
+struct Std<D>(std_io::FrameReader<Script, D>);
 
-impl Transport for Std {
+impl<D: Framing> Transport for Std<D> {
     fn next_frame(&mut self) -> Result<Option<Seen>, DecodeError> {
-        let reader = &mut self.0;
-        let start = if reader.config().kind() == FrameKind::Raw {
-            retry_would_block(|| reader.next_raw()).map(|len| len.map(|len| Seen::RawStart { len }))
-        } else {
-            retry_would_block(|| Ok(reader.next_header()?.map(header_seen)))
-        };
-        start.map_err(|err| io_decode_error(&err))
+        retry_would_block(|| D::std_next(&mut self.0)).map_err(|err| io_decode_error(&err))
     }
 
     fn read_body(&mut self, buf: &mut [u8]) -> Result<usize, DecodeError> {
@@ -253,36 +349,19 @@ impl Transport for Std {
 }
 
 /// The tokio reader, run to completion or cancelled at every `Pending`.
-struct Tokio {
-    reader: tokio_io::FrameReader<Script, CAPACITY>,
+struct Tokio<D> {
+    reader: tokio_io::FrameReader<Script, D>,
     cancel: bool,
 }
 
-impl Tokio {
-    fn run<T>(
-        &mut self,
-        call: impl for<'a> FnMut(
-            &'a mut tokio_io::FrameReader<Script, CAPACITY>,
-        ) -> Pin<Box<dyn Future<Output = io::Result<T>> + 'a>>,
-    ) -> Result<T, DecodeError> {
+impl<D: Framing> Transport for Tokio<D> {
+    fn next_frame(&mut self) -> Result<Option<Seen>, DecodeError> {
         let result = if self.cancel {
-            cancel_at_every_pending(&mut self.reader, call)
+            cancel_at_every_pending(&mut self.reader, D::tokio_next)
         } else {
-            let mut call = call;
-            block_on(call(&mut self.reader))
+            block_on(D::tokio_next(&mut self.reader))
         };
         result.map_err(|err| io_decode_error(&err))
-    }
-}
-
-impl Transport for Tokio {
-    fn next_frame(&mut self) -> Result<Option<Seen>, DecodeError> {
-        if self.reader.config().kind() == FrameKind::Raw {
-            return self.run(|r| {
-                Box::pin(async move { Ok(r.next_raw().await?.map(|len| Seen::RawStart { len })) })
-            });
-        }
-        self.run(|r| Box::pin(async move { Ok(r.next_header().await?.map(header_seen)) }))
     }
 
     fn read_body(&mut self, buf: &mut [u8]) -> Result<usize, DecodeError> {
@@ -297,13 +376,11 @@ impl Transport for Tokio {
     }
 }
 
-struct Embedded(embedded::FrameReader<Script, CAPACITY>);
+struct Embedded<D>(embedded::FrameReader<Script, D>);
 
 /// Calls `call` again as long as the transport times out: the reader
 /// resumes where it stopped.
-fn retry_timed_out<T>(
-    mut call: impl FnMut() -> Result<T, embedded::Error<embedded_io::ErrorKind>>,
-) -> Result<T, DecodeError> {
+fn retry_timed_out<T>(mut call: impl FnMut() -> EmbeddedResult<T>) -> Result<T, DecodeError> {
     loop {
         match call() {
             Err(embedded::Error::Io(embedded_io::ErrorKind::TimedOut)) => {}
@@ -312,14 +389,9 @@ fn retry_timed_out<T>(
     }
 }
 
-impl Transport for Embedded {
+impl<D: Framing> Transport for Embedded<D> {
     fn next_frame(&mut self) -> Result<Option<Seen>, DecodeError> {
-        let reader = &mut self.0;
-        if reader.config().kind() == FrameKind::Raw {
-            return retry_timed_out(|| reader.next_raw())
-                .map(|len| len.map(|len| Seen::RawStart { len }));
-        }
-        retry_timed_out(|| Ok(reader.next_header()?.map(header_seen)))
+        retry_timed_out(|| D::embedded_next(&mut self.0))
     }
 
     fn read_body(&mut self, buf: &mut [u8]) -> Result<usize, DecodeError> {
@@ -327,41 +399,21 @@ impl Transport for Embedded {
     }
 }
 
-type AsyncReader = embedded_async::FrameReader<Script, CAPACITY>;
-type AsyncResult<T> = Result<T, embedded::Error<embedded_io::ErrorKind>>;
-
 /// The embedded-io-async reader, run to completion or cancelled at every
 /// `Pending`.
-struct EmbeddedAsync {
-    reader: AsyncReader,
+struct EmbeddedAsync<D> {
+    reader: embedded_async::FrameReader<Script, D>,
     cancel: bool,
 }
 
-impl EmbeddedAsync {
-    fn run<T>(
-        &mut self,
-        call: impl for<'a> FnMut(
-            &'a mut AsyncReader,
-        ) -> Pin<Box<dyn Future<Output = AsyncResult<T>> + 'a>>,
-    ) -> Result<T, DecodeError> {
+impl<D: Framing> Transport for EmbeddedAsync<D> {
+    fn next_frame(&mut self) -> Result<Option<Seen>, DecodeError> {
         let result = if self.cancel {
-            cancel_at_every_pending(&mut self.reader, call)
+            cancel_at_every_pending(&mut self.reader, D::embedded_async_next)
         } else {
-            let mut call = call;
-            block_on(call(&mut self.reader))
+            block_on(D::embedded_async_next(&mut self.reader))
         };
         result.map_err(embedded_decode_error)
-    }
-}
-
-impl Transport for EmbeddedAsync {
-    fn next_frame(&mut self) -> Result<Option<Seen>, DecodeError> {
-        if self.reader.config().kind() == FrameKind::Raw {
-            return self.run(|r| {
-                Box::pin(async move { Ok(r.next_raw().await?.map(|len| Seen::RawStart { len })) })
-            });
-        }
-        self.run(|r| Box::pin(async move { Ok(r.next_header().await?.map(header_seen)) }))
     }
 
     fn read_body(&mut self, buf: &mut [u8]) -> Result<usize, DecodeError> {
@@ -376,16 +428,23 @@ impl Transport for EmbeddedAsync {
     }
 }
 
-/// What `FramedRead` with the codec yields, as events. The codec buffers
-/// whole frames, so a vector without a body limit gets one large enough for
-/// its 10 MB body.
-fn codec_outcome(config: Config, script: Script) -> Outcome {
-    let config = match config.max_body_len() {
+/// The codecs buffer whole frames, so a vector without a body limit gets
+/// one large enough for its 10 MB body.
+fn codec_config(config: Config) -> Config {
+    match config.max_body_len() {
         u64::MAX => config.to_builder().max_body_len(1 << 26).build().unwrap(),
         _ => config,
-    };
-    let codec = FrameCodec::<CAPACITY>::new(config).unwrap();
-    let mut frames = FramedRead::new(script, codec);
+    }
+}
+
+/// What `frames` yields, as events; `split` gives a frame's start and body.
+fn framed_outcome<C>(
+    mut frames: FramedRead<Script, C>,
+    split: impl Fn(C::Item) -> (Seen, Bytes),
+) -> Outcome
+where
+    C: tokio_util::codec::Decoder<Error = io::Error>,
+{
     let mut collector = Collector::default();
     let error = block_on(async {
         loop {
@@ -394,15 +453,10 @@ fn codec_outcome(config: Config, script: Script) -> Outcome {
                 Some(Err(err)) => return Some(io_decode_error(&err)),
                 Some(Ok(frame)) => frame,
             };
-            let start = match frame.header() {
-                Some(header) => header_seen(header),
-                None => Seen::RawStart {
-                    len: frame.body().len() as u64,
-                },
-            };
+            let (start, body) = split(frame);
             collector.seen.push(start);
-            if !frame.body().is_empty() {
-                collector.body(frame.body());
+            if !body.is_empty() {
+                collector.body(&body);
             }
             collector.seen.push(Seen::FrameEnd);
         }
@@ -426,66 +480,62 @@ const BODY_BUFFERS: [usize; 2] = [3, tokio_io::BUFFER_SIZE];
 /// Runs `vector` cut into `pieces` through every transport and checks each
 /// against the vector and the core decoder.
 fn check_every_transport(vector: &Vector, how: &str, pieces: &[&[u8]], pending: bool) {
+    match vector.kind {
+        Kind::Header => check_transports::<Decoder<CAPACITY>>(vector, how, pieces, pending),
+        Kind::Raw => check_transports::<RawDecoder>(vector, how, pieces, pending),
+    }
+}
+
+/// The outcome of `vector` through each reader of framing `D`.
+fn reader_outcomes<D: Framing>(
+    vector: &Vector,
+    script: impl Fn() -> Script,
+    body_buf: usize,
+) -> [(&'static str, Outcome); 6] {
+    let decoder = || D::for_config(vector.config);
+    let tokio = |cancel| Tokio {
+        reader: tokio_io::FrameReader::new(script(), decoder()),
+        cancel,
+    };
+    let embedded_async = |cancel| EmbeddedAsync {
+        reader: embedded_async::FrameReader::new(script(), decoder()),
+        cancel,
+    };
+    [
+        ("std", {
+            let reader = std_io::FrameReader::new(script(), decoder());
+            read_all(&mut Std(reader), body_buf)
+        }),
+        ("tokio", read_all(&mut tokio(false), body_buf)),
+        (
+            "tokio cancelled at every Pending",
+            read_all(&mut tokio(true), body_buf),
+        ),
+        ("embedded-io", {
+            let reader = embedded::FrameReader::new(script(), decoder());
+            read_all(&mut Embedded(reader), body_buf)
+        }),
+        (
+            "embedded-io-async",
+            read_all(&mut embedded_async(false), body_buf),
+        ),
+        (
+            "embedded-io-async cancelled at every Pending",
+            read_all(&mut embedded_async(true), body_buf),
+        ),
+    ]
+}
+
+fn check_transports<D: Framing>(vector: &Vector, how: &str, pieces: &[&[u8]], pending: bool) {
     let name = format!("{} ({how}, pending {pending})", vector.name);
-    let core = decode_pieces(vector.config, pieces.iter().copied());
+    let core = decode_pieces(vector.kind, vector.config, pieces.iter().copied());
     assert_eq!(core.1, vector.error, "{name}: core decoder error");
     assert!(core.0 == vector.expected, "{name}: core decoder events");
 
-    let config = vector.config;
     let script = || Script::new(pieces, pending);
     let small_ok = vector.input.len() < 1_000_000;
     for body_buf in BODY_BUFFERS.into_iter().filter(|&b| small_ok || b > 3) {
-        let runs: [(&str, Outcome); 6] = [
-            ("std", {
-                let reader = std_io::FrameReader::new(script(), config).unwrap();
-                read_all(&mut Std(reader), body_buf)
-            }),
-            ("tokio", {
-                let reader = tokio_io::FrameReader::new(script(), config).unwrap();
-                read_all(
-                    &mut Tokio {
-                        reader,
-                        cancel: false,
-                    },
-                    body_buf,
-                )
-            }),
-            ("tokio cancelled at every Pending", {
-                let reader = tokio_io::FrameReader::new(script(), config).unwrap();
-                read_all(
-                    &mut Tokio {
-                        reader,
-                        cancel: true,
-                    },
-                    body_buf,
-                )
-            }),
-            ("embedded-io", {
-                let reader = embedded::FrameReader::new(script(), config).unwrap();
-                read_all(&mut Embedded(reader), body_buf)
-            }),
-            ("embedded-io-async", {
-                let reader = embedded_async::FrameReader::new(script(), config).unwrap();
-                read_all(
-                    &mut EmbeddedAsync {
-                        reader,
-                        cancel: false,
-                    },
-                    body_buf,
-                )
-            }),
-            ("embedded-io-async cancelled at every Pending", {
-                let reader = embedded_async::FrameReader::new(script(), config).unwrap();
-                read_all(
-                    &mut EmbeddedAsync {
-                        reader,
-                        cancel: true,
-                    },
-                    body_buf,
-                )
-            }),
-        ];
-        for (transport, (seen, error)) in runs {
+        for (transport, (seen, error)) in reader_outcomes::<D>(vector, script, body_buf) {
             assert_eq!(
                 error, vector.error,
                 "{name}, {transport}, body buffer {body_buf}: error"
@@ -496,7 +546,7 @@ fn check_every_transport(vector: &Vector, how: &str, pieces: &[&[u8]], pending: 
             );
         }
     }
-    let (seen, error) = codec_outcome(config, script());
+    let (seen, error) = D::codec_outcome(vector.config, script());
     assert_eq!(error, vector.error, "{name}, codec: error");
     assert!(
         seen == whole_frames(&vector.expected),
@@ -563,19 +613,19 @@ fn hello_frames(count: usize) -> Vec<u8> {
 fn embedded_readers_never_read_into_the_next_frame() {
     let wire = hello_frames(3);
     let mut body = [0u8; 64];
-    let mut reader =
-        embedded::FrameReader::<_, CAPACITY>::new(Script::new(&[&wire], false), Config::default())
-            .unwrap();
+    let mut reader = embedded::FrameReader::new(
+        Script::new(&[&wire], false),
+        header_decoder(Config::default()),
+    );
     reader.next_header().unwrap().unwrap();
     assert_eq!(reader.read_body(&mut body).unwrap(), 5);
     assert_eq!(reader.read_body(&mut body).unwrap(), 0);
     assert_eq!(reader.into_inner().rest(), &wire[24..]);
 
-    let mut reader = embedded_async::FrameReader::<_, CAPACITY>::new(
+    let mut reader = embedded_async::FrameReader::new(
         Script::new(&[&wire], true),
-        Config::default(),
-    )
-    .unwrap();
+        header_decoder(Config::default()),
+    );
     block_on(async {
         reader.next_header().await.unwrap().unwrap();
         assert_eq!(reader.read_body(&mut body).await.unwrap(), 5);
@@ -595,6 +645,7 @@ fn headers_longer_than_one_transport_read_are_assembled() {
     .concat();
     let vector = Vector {
         name: "header_of_230_bytes",
+        kind: Kind::Header,
         config: Config::default(),
         input: wire.clone(),
         reads: Vec::new(),
@@ -616,19 +667,19 @@ fn headers_longer_than_one_transport_read_are_assembled() {
 fn embedded_readers_are_embedded_io_readers_of_the_body() {
     let wire = hello_frames(2);
     let mut body = [0u8; 5];
-    let mut reader =
-        embedded::FrameReader::<_, CAPACITY>::new(Script::new(&[&wire], false), Config::default())
-            .unwrap();
+    let mut reader = embedded::FrameReader::new(
+        Script::new(&[&wire], false),
+        header_decoder(Config::default()),
+    );
     reader.next_header().unwrap().unwrap();
     embedded_io::Read::read_exact(&mut reader, &mut body).unwrap();
     assert_eq!(&body, b"hello");
     assert_eq!(embedded_io::Read::read(&mut reader, &mut body), Ok(0));
 
-    let mut reader = embedded_async::FrameReader::<_, CAPACITY>::new(
+    let mut reader = embedded_async::FrameReader::new(
         Script::new(&[&wire], true),
-        Config::default(),
-    )
-    .unwrap();
+        header_decoder(Config::default()),
+    );
     block_on(async {
         reader.next_header().await.unwrap().unwrap();
         embedded_io_async::Read::read_exact(&mut reader, &mut body)
@@ -646,9 +697,10 @@ fn embedded_readers_are_embedded_io_readers_of_the_body() {
 fn readers_skip_an_unread_body_at_the_next_header() {
     let wire = hello_frames(2);
     let mut two = [0u8; 2];
-    let mut reader =
-        embedded::FrameReader::<_, CAPACITY>::new(Script::new(&[&wire], false), Config::default())
-            .unwrap();
+    let mut reader = embedded::FrameReader::new(
+        Script::new(&[&wire], false),
+        header_decoder(Config::default()),
+    );
     reader.next_header().unwrap().unwrap();
     assert_eq!(reader.read_body(&mut two).unwrap(), 2);
     assert_eq!(reader.body_remaining(), 3);
@@ -656,9 +708,10 @@ fn readers_skip_an_unread_body_at_the_next_header() {
     assert_eq!(reader.skip_body().unwrap(), 5);
     assert!(reader.next_header().unwrap().is_none());
 
-    let mut reader =
-        tokio_io::FrameReader::<_, CAPACITY>::new(Script::new(&[&wire], true), Config::default())
-            .unwrap();
+    let mut reader = tokio_io::FrameReader::new(
+        Script::new(&[&wire], true),
+        header_decoder(Config::default()),
+    );
     block_on(async {
         reader.next_header().await.unwrap().unwrap();
         assert_eq!(reader.read_body(&mut two).await.unwrap(), 2);
@@ -666,25 +719,6 @@ fn readers_skip_an_unread_body_at_the_next_header() {
         assert_eq!(reader.skip_body().await.unwrap(), 5);
         assert!(reader.next_header().await.unwrap().is_none());
     });
-}
-
-#[test]
-fn a_reader_for_the_other_frame_kind_refuses_the_call() {
-    let wire = hello_frames(1);
-    let mut reader =
-        embedded::FrameReader::<_, CAPACITY>::new(Script::new(&[&wire], false), Config::default())
-            .unwrap();
-    assert_eq!(
-        reader.next_raw(),
-        Err(embedded::Error::Encode(EncodeError::WrongKind {
-            configured: FrameKind::Header
-        }))
-    );
-    let mut reader =
-        tokio_io::FrameReader::<_, CAPACITY>::new(Script::new(&[&wire], false), Config::default())
-            .unwrap();
-    let err = block_on(reader.next_raw()).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }
 
 #[test]
@@ -710,6 +744,8 @@ fn codec_buffers_at_most_8_mib_unless_told_otherwise() {
         .find(|v| v.name == "ten_mb_body_then_the_next_frame_in_one_slice")
         .unwrap();
     assert_eq!(vector.config.max_body_len(), u64::MAX);
+    let raw = RawFrameCodec::new(vector.config);
+    assert_eq!(raw.config().max_body_len(), DEFAULT_MAX_BODY_LEN);
     let codec = FrameCodec::<CAPACITY>::new(vector.config).unwrap();
     assert_eq!(codec.config().max_body_len(), DEFAULT_MAX_BODY_LEN);
     let mut frames = FramedRead::new(Script::new(&[&vector.input], false), codec);
@@ -737,7 +773,7 @@ fn codec_waits_for_the_whole_body_without_consuming_it() {
     );
     src.extend_from_slice(&wire[22..]);
     let frame = codec.decode(&mut src).unwrap().unwrap();
-    assert_eq!(frame.header().unwrap().json(), HELLO);
+    assert_eq!(frame.header().json(), HELLO);
     assert_eq!(frame.body().as_ref(), b"hello");
     assert_eq!(&src[..], &wire[24..], "the next frame is untouched");
 }
@@ -784,7 +820,15 @@ fn every_writer_sends_the_core_encoders_bytes() {
             .map(|(i, body)| (format!("f{i}"), *body))
             .collect();
 
-        let mut writer = tokio_io::FrameWriter::<_, CAPACITY>::new(Vec::new(), config).unwrap();
+        let encoder = Encoder::<CAPACITY>::new(config).unwrap();
+        let mut writer = std_io::FrameWriter::new(Vec::new(), encoder);
+        for (name, body) in &headers {
+            writer.write_frame(&upload(name, body), body).unwrap();
+        }
+        assert_eq!(writer.into_inner(), expected, "std");
+
+        let mut writer =
+            tokio_io::FrameWriter::new(Vec::new(), Encoder::<CAPACITY>::new(config).unwrap());
         block_on(async {
             for (name, body) in &headers {
                 writer.write_frame(&upload(name, body), body).await.unwrap();
@@ -805,7 +849,8 @@ fn every_writer_sends_the_core_encoders_bytes() {
         assert_eq!(sink.into_inner(), expected, "codec");
 
         let mut out = vec![0u8; expected.len()];
-        let mut writer = embedded::FrameWriter::<_, CAPACITY>::new(&mut out[..], config).unwrap();
+        let mut writer =
+            embedded::FrameWriter::new(&mut out[..], Encoder::<CAPACITY>::new(config).unwrap());
         for (name, body) in &headers {
             writer.write_header(&upload(name, body)).unwrap();
             writer.write_body(body).unwrap();
@@ -815,8 +860,10 @@ fn every_writer_sends_the_core_encoders_bytes() {
         assert_eq!(out, expected, "embedded-io");
 
         let mut out = vec![0u8; expected.len()];
-        let mut writer =
-            embedded_async::FrameWriter::<_, CAPACITY>::new(&mut out[..], config).unwrap();
+        let mut writer = embedded_async::FrameWriter::new(
+            &mut out[..],
+            Encoder::<CAPACITY>::new(config).unwrap(),
+        );
         block_on(async {
             for (name, body) in &headers {
                 writer.write_frame(&upload(name, body), body).await.unwrap();
@@ -827,47 +874,130 @@ fn every_writer_sends_the_core_encoders_bytes() {
     }
 }
 
+const PAYLOADS: [&[u8]; 3] = [b"dir\r\n", b"", b"total 0\n"];
+
+/// Raw frames as the core encoder writes them.
+fn encoded_raw_frames(config: Config, payloads: &[&[u8]]) -> Vec<u8> {
+    let mut encoder = RawEncoder::new(config);
+    let mut wire = Vec::new();
+    for payload in payloads {
+        let mut out = vec![0u8; 8 + payload.len()];
+        let len = encoder.frame(payload, &mut out).unwrap();
+        wire.extend_from_slice(&out[..len]);
+    }
+    wire
+}
+
 #[test]
 fn every_writer_sends_raw_frames_as_the_core_encoder() {
-    let config = Config::python_struct()
-        .to_builder()
-        .kind(FrameKind::Raw)
-        .build()
-        .unwrap();
-    let mut encoder = Encoder::<0>::new(config).unwrap();
-    let mut expected = vec![0u8; 64];
-    let len = encoder.raw_frame(b"dir\r\n", &mut expected).unwrap();
-    expected.truncate(len);
+    let config = Config::python_struct();
+    let expected = encoded_raw_frames(config, &PAYLOADS[..1]);
 
-    let mut writer = tokio_io::FrameWriter::<_, 0>::new(Vec::new(), config).unwrap();
+    let mut writer = tokio_io::RawFrameWriter::new(Vec::new(), RawEncoder::new(config));
     block_on(async {
-        writer.write_raw_start(5).await.unwrap();
+        writer.write_start(5).await.unwrap();
         writer.write_body(b"dir").await.unwrap();
         writer.write_body(b"\r\n").await.unwrap();
         writer.end_frame().unwrap();
     });
     assert_eq!(writer.into_inner(), expected, "tokio");
 
-    let mut codec = FrameCodec::<0>::new(config).unwrap();
-    let mut dst = BytesMut::new();
-    codec.encode(RawFrame(&b"dir\r\n"[..]), &mut dst).unwrap();
-    assert_eq!(&dst[..], &expected[..], "codec");
-
     let mut out = [0u8; 9];
-    let mut writer = embedded::FrameWriter::<_, 0>::new(&mut out[..], config).unwrap();
-    writer.write_raw_start(5).unwrap();
+    let mut writer = embedded::RawFrameWriter::new(&mut out[..], RawEncoder::new(config));
+    writer.write_start(5).unwrap();
     writer.write_body(b"dir\r\n").unwrap();
     writer.end_frame().unwrap();
     assert_eq!(&out[..], &expected[..], "embedded-io");
 
     let mut out = [0u8; 9];
-    let mut writer = embedded_async::FrameWriter::<_, 0>::new(&mut out[..], config).unwrap();
+    let mut writer = embedded_async::RawFrameWriter::new(&mut out[..], RawEncoder::new(config));
     block_on(async {
-        writer.write_raw_start(5).await.unwrap();
+        writer.write_start(5).await.unwrap();
         writer.write_body(b"dir\r\n").await.unwrap();
         writer.end_frame().unwrap();
     });
     assert_eq!(&out[..], &expected[..], "embedded-io-async");
+}
+
+#[test]
+fn every_raw_writer_sends_whole_payloads_with_write_frame() {
+    let config = Config::python_struct();
+    let expected = encoded_raw_frames(config, &PAYLOADS);
+
+    let mut writer = std_io::RawFrameWriter::new(Vec::new(), RawEncoder::new(config));
+    for payload in PAYLOADS {
+        writer.write_frame(payload).unwrap();
+    }
+    assert_eq!(writer.into_inner(), expected, "std");
+
+    let mut writer = tokio_io::RawFrameWriter::new(Vec::new(), RawEncoder::new(config));
+    block_on(async {
+        for payload in PAYLOADS {
+            writer.write_frame(payload).await.unwrap();
+        }
+    });
+    assert_eq!(writer.into_inner(), expected, "tokio");
+
+    let mut sink = FramedWrite::new(Vec::new(), RawFrameCodec::new(config));
+    block_on(async {
+        for payload in PAYLOADS {
+            sink.send(payload).await.unwrap();
+        }
+    });
+    assert_eq!(sink.into_inner(), expected, "codec");
+
+    let mut out = vec![0u8; expected.len()];
+    let mut writer = embedded::RawFrameWriter::new(&mut out[..], RawEncoder::new(config));
+    for payload in PAYLOADS {
+        writer.write_frame(payload).unwrap();
+    }
+    assert!(writer.into_inner().is_empty());
+    assert_eq!(out, expected, "embedded-io");
+
+    let mut out = vec![0u8; expected.len()];
+    let mut writer = embedded_async::RawFrameWriter::new(&mut out[..], RawEncoder::new(config));
+    block_on(async {
+        for payload in PAYLOADS {
+            writer.write_frame(payload).await.unwrap();
+        }
+    });
+    assert!(writer.into_inner().is_empty());
+    assert_eq!(out, expected, "embedded-io-async");
+}
+
+#[test]
+fn raw_writers_refuse_a_payload_over_the_limit_and_write_nothing() {
+    let config = Config::builder().max_body_len(2).build().unwrap();
+    let too_long = EncodeError::BodyTooLong { len: 3, max: 2 };
+
+    let mut writer = tokio_io::RawFrameWriter::new(Vec::new(), RawEncoder::new(config));
+    let err = block_on(writer.write_frame(b"abc")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let inner = err.get_ref().and_then(|e| e.downcast_ref::<EncodeError>());
+    assert_eq!(inner, Some(&too_long));
+    assert!(writer.into_inner().is_empty(), "tokio");
+
+    let mut codec = RawFrameCodec::new(config);
+    let mut dst = BytesMut::from(&b"earlier"[..]);
+    let err = codec.encode(&b"abc"[..], &mut dst).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(&dst[..], b"earlier", "codec");
+
+    let mut out = [0u8; 16];
+    let mut writer = embedded::RawFrameWriter::new(&mut out[..], RawEncoder::new(config));
+    assert_eq!(
+        writer.write_frame(b"abc"),
+        Err(embedded::Error::Encode(too_long))
+    );
+    assert_eq!(writer.into_inner().len(), 16, "embedded-io");
+
+    let mut out = [0u8; 16];
+    let mut writer = embedded_async::RawFrameWriter::new(&mut out[..], RawEncoder::new(config));
+    assert_eq!(
+        block_on(writer.write_frame(b"abc")),
+        Err(embedded::Error::Encode(too_long))
+    );
+    assert_eq!(writer.into_inner().len(), 16, "embedded-io-async");
 }
 
 #[test]
@@ -898,8 +1028,10 @@ fn writers_refuse_a_body_of_the_wrong_length_and_write_nothing() {
     assert_eq!(&dst[..], b"earlier");
 
     let mut out = [0u8; 64];
-    let mut writer =
-        embedded::FrameWriter::<_, CAPACITY>::new(&mut out[..], Config::default()).unwrap();
+    let mut writer = embedded::FrameWriter::new(
+        &mut out[..],
+        Encoder::<CAPACITY>::new(Config::default()).unwrap(),
+    );
     assert_eq!(
         writer.write_frame(&header, b"abcd"),
         Err(embedded::Error::Encode(mismatch))
@@ -907,39 +1039,52 @@ fn writers_refuse_a_body_of_the_wrong_length_and_write_nothing() {
     assert_eq!(writer.remaining(), None);
     assert_eq!(writer.into_inner().len(), 64);
 
-    let mut writer =
-        tokio_io::FrameWriter::<_, CAPACITY>::new(Vec::new(), Config::default()).unwrap();
+    let mut writer = tokio_io::FrameWriter::new(
+        Vec::new(),
+        Encoder::<CAPACITY>::new(Config::default()).unwrap(),
+    );
     let err = block_on(writer.write_frame(&header, b"abcd")).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(writer.into_inner().is_empty());
 }
 
 #[test]
-fn embedded_writer_assembles_prefix_and_header_in_n_bytes() {
+fn embedded_writer_sends_a_header_of_up_to_n_bytes() {
     let header = Upload {
         file_name: "abcdefgh",
         file_size: 0,
     };
     // {"file_name":"abcdefgh","file_size":0} is 38 bytes; with the prefix, 42.
     let mut out = [0u8; 64];
-    let mut writer = embedded::FrameWriter::<_, 40>::new(&mut out[..], Config::default()).unwrap();
+    let encoder = Encoder::<37>::new(Config::default()).unwrap();
+    let mut writer = embedded::FrameWriter::new(&mut out[..], encoder);
     assert_eq!(
         writer.write_header(&header),
-        Err(embedded::Error::Encode(EncodeError::BufferTooSmall {
-            required: 42,
-            available: 40
+        Err(embedded::Error::Encode(EncodeError::HeaderTooLong {
+            max: 37
         }))
     );
+    assert_eq!(writer.remaining(), None, "no frame was opened");
     assert_eq!(writer.into_inner().len(), 64, "nothing was written");
-    let mut writer = embedded::FrameWriter::<_, 42>::new(&mut out[..], Config::default()).unwrap();
+    let encoder = Encoder::<38>::new(Config::default()).unwrap();
+    let mut writer = embedded::FrameWriter::new(&mut out[..], encoder);
     writer.write_header(&header).unwrap();
     writer.end_frame().unwrap();
+    assert_eq!(writer.into_inner().len(), 64 - 42);
+    let expected = common::header_frame(
+        Prefix::NETWORK,
+        r#"{"file_name":"abcdefgh","file_size":0}"#,
+        b"",
+    );
+    assert_eq!(&out[..42], &expected[..]);
 }
 
 #[test]
 fn tokio_writer_streams_a_body_from_an_async_source() {
-    let mut writer =
-        tokio_io::FrameWriter::<_, CAPACITY>::new(Vec::new(), Config::default()).unwrap();
+    let mut writer = tokio_io::FrameWriter::new(
+        Vec::new(),
+        Encoder::<CAPACITY>::new(Config::default()).unwrap(),
+    );
     let header = Upload {
         file_name: "f0",
         file_size: 5,
@@ -951,8 +1096,10 @@ fn tokio_writer_streams_a_body_from_an_async_source() {
         encoded_header_frames(Config::default(), &[b"hello"])
     );
 
-    let mut writer =
-        tokio_io::FrameWriter::<_, CAPACITY>::new(Vec::new(), Config::default()).unwrap();
+    let mut writer = tokio_io::FrameWriter::new(
+        Vec::new(),
+        Encoder::<CAPACITY>::new(Config::default()).unwrap(),
+    );
     let err = block_on(writer.write_frame_from(&header, &mut &b"hell"[..])).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
     let err = block_on(writer.write_frame_from(&header, &mut &b"hello!"[..])).unwrap_err();
@@ -966,9 +1113,10 @@ fn tokio_writer_streams_a_body_from_an_async_source() {
 #[test]
 fn tokio_reader_reads_a_body_with_tokio_io_copy() {
     let wire = hello_frames(2);
-    let mut reader =
-        tokio_io::FrameReader::<_, CAPACITY>::new(Script::new(&[&wire], true), Config::default())
-            .unwrap();
+    let mut reader = tokio_io::FrameReader::new(
+        Script::new(&[&wire], true),
+        header_decoder(Config::default()),
+    );
     let mut body = Vec::new();
     block_on(async {
         reader.next_header().await.unwrap().unwrap();
@@ -976,4 +1124,80 @@ fn tokio_reader_reads_a_body_with_tokio_io_copy() {
     });
     assert_eq!(body, b"hello");
     assert_eq!(reader.buffer(), &wire[24..]);
+}
+
+#[test]
+fn every_reader_shows_the_header_while_its_body_is_read() {
+    let wire = hello_frames(2);
+    let mut two = [0u8; 2];
+    let shown = |header: Option<unstick::Header<'_>>| header.map(header_seen);
+    let hello = Some(common::header(HELLO, 5));
+
+    let mut reader = tokio_io::FrameReader::new(
+        Script::new(&[&wire], true),
+        header_decoder(Config::default()),
+    );
+    block_on(async {
+        assert_eq!(shown(reader.decoder().header()), None);
+        reader.next_header().await.unwrap().unwrap();
+        assert_eq!(reader.read_body(&mut two).await.unwrap(), 2);
+        assert_eq!(shown(reader.decoder().header()), hello, "tokio");
+    });
+
+    let mut reader = embedded::FrameReader::new(
+        Script::new(&[&wire], false),
+        header_decoder(Config::default()),
+    );
+    assert_eq!(shown(reader.decoder().header()), None);
+    reader.next_header().unwrap().unwrap();
+    assert_eq!(reader.read_body(&mut two).unwrap(), 2);
+    assert_eq!(shown(reader.decoder().header()), hello, "embedded-io");
+
+    let mut reader = embedded_async::FrameReader::new(
+        Script::new(&[&wire], true),
+        header_decoder(Config::default()),
+    );
+    block_on(async {
+        assert_eq!(shown(reader.decoder().header()), None);
+        reader.next_header().await.unwrap().unwrap();
+        assert_eq!(reader.read_body(&mut two).await.unwrap(), 2);
+        assert_eq!(shown(reader.decoder().header()), hello, "embedded-io-async");
+    });
+}
+
+type EmbeddedError = embedded::Error<embedded_io::ErrorKind>;
+
+fn zero_capacity_decoder() -> Result<Decoder<0>, EmbeddedError> {
+    Ok(Decoder::<0>::new(Config::default())?)
+}
+
+/// Decodes `input` to its end with `?` in a function returning the
+/// embedded error.
+fn decode_to_the_end(mut input: &[u8]) -> Result<usize, EmbeddedError> {
+    let mut decoder = Decoder::<CAPACITY>::new(Config::default())?;
+    let mut events = 0;
+    while decoder.decode(&mut input)?.is_some() {
+        events += 1;
+    }
+    decoder.finish()?;
+    Ok(events)
+}
+
+#[test]
+fn question_mark_turns_core_errors_into_the_embedded_error() {
+    use embedded_io::Error as _;
+    let err = zero_capacity_decoder().unwrap_err();
+    assert_eq!(err, embedded::Error::Config(ConfigError::ZeroHeaderLimit));
+    assert_eq!(err.kind(), embedded_io::ErrorKind::InvalidInput);
+
+    assert_eq!(decode_to_the_end(&hello_frames(2)), Ok(6));
+    let err = decode_to_the_end(&[0, 0, 0, 0]).unwrap_err();
+    assert_eq!(err, embedded::Error::Decode(DecodeError::HeaderLenZero));
+    assert_eq!(err.kind(), embedded_io::ErrorKind::InvalidData);
+    assert_eq!(
+        decode_to_the_end(&hello_frames(1)[..20]),
+        Err(embedded::Error::Decode(DecodeError::TruncatedBody {
+            missing: 4
+        }))
+    );
 }

@@ -1,7 +1,6 @@
-//! The state of a [`std_io`](crate::io::std_io) or
-//! [`tokio_io`](crate::io::tokio_io) `FrameWriter` without its transport: an
-//! [`Encoder`] and the buffer in which a frame's prefix, header and (when it
-//! fits) body are assembled. Every method encodes and checks, then hands
+//! The state of a [`std`](crate::io::std) or [`tokio`](crate::io::tokio)
+//! `FrameWriter` without its transport: an encoder and the buffer in which a
+//! frame's prefix, header and (when it fits) body are assembled. Every method encodes and checks, then hands
 //! back the bytes to write; the adapters only write them, blocking or with
 //! `.await`.
 //!
@@ -18,10 +17,9 @@ use std::vec;
 
 use serde::Serialize;
 
-use crate::io::io_error::{encode_error, overrun_error, underrun_error};
+use crate::framing::FrameEncoder;
 use crate::io::read_buffer::buffer_len;
-use crate::io::whole_frame::whole_frame_head;
-use crate::{Config, ConfigError, EncodeError, Encoder};
+use crate::{EncodeError, Encoder, RawEncoder};
 
 /// The next step of copying a body from a source.
 pub(crate) enum Pump<'a> {
@@ -31,122 +29,73 @@ pub(crate) enum Pump<'a> {
     /// Read from the source into this room after the pending bytes, then
     /// report the count to [`pumped`](WriteBuffer::pumped).
     Read(&'a mut [u8]),
-    /// The whole body is in: check that the source has ended with
-    /// [`source_ended`](WriteBuffer::source_ended).
-    Done,
+    /// The whole body is in: read the source once more into this room (never
+    /// empty) and let [`source_ended`](WriteBuffer::source_ended) check that
+    /// it gave nothing.
+    Done(&'a mut [u8]),
 }
 
 /// A writer's encoder and buffer. See the [module docs](self).
-pub(crate) struct WriteBuffer<const N: usize> {
-    encoder: Encoder<N>,
+pub(crate) struct WriteBuffer<E> {
+    encoder: E,
     buf: Box<[u8]>,
 }
 
-impl<const N: usize> WriteBuffer<N> {
+impl<E: FrameEncoder> WriteBuffer<E> {
     /// A writer's state between frames.
-    pub(crate) fn new(config: Config) -> Result<Self, ConfigError> {
-        Ok(Self {
-            encoder: Encoder::new(config)?,
-            buf: vec![0; buffer_len(N)].into_boxed_slice(),
-        })
+    pub(crate) fn new(encoder: E) -> Self {
+        let len = buffer_len(encoder.header_capacity());
+        Self {
+            encoder,
+            buf: vec![0; len].into_boxed_slice(),
+        }
     }
 
-    /// The encoder.
-    pub(crate) const fn encoder(&self) -> &Encoder<N> {
-        &self.encoder
-    }
-
-    /// Encodes the prefix and header of a header frame and opens it; returns
-    /// the bytes to write.
-    pub(crate) fn header<T: Serialize + ?Sized>(&mut self, header: &T) -> io::Result<&[u8]> {
-        let len = self.open_header(header)?;
-        Ok(&self.buf[..len])
-    }
-
-    /// Encodes the prefix of a raw frame of `len` payload bytes and opens it;
-    /// returns the bytes to write.
-    pub(crate) fn raw(&mut self, len: u64) -> io::Result<&[u8]> {
-        let written = self.encoder.raw(len, &mut self.buf).map_err(encode_error)?;
-        Ok(&self.buf[..written])
-    }
-
-    /// Accounts for `chunk` as the next body bytes; returns it, to be written.
+    /// Accounts for `chunk` as body bytes and hands it back to be written.
     pub(crate) fn body<'b>(&mut self, chunk: &'b [u8]) -> io::Result<&'b [u8]> {
-        self.encoder.body(chunk).map_err(encode_error)
+        Ok(self.encoder.body(chunk)?)
     }
 
     /// Closes the open frame.
     pub(crate) fn end_frame(&mut self) -> io::Result<()> {
-        self.encoder.end_frame().map_err(encode_error)
+        Ok(self.encoder.end_frame()?)
     }
 
-    /// Encodes a whole header frame whose body is `body` and returns the two
-    /// slices to write, in order: the buffered prefix and header, with the
-    /// body copied behind them when it fits (the second slice is then
-    /// empty), and else the body itself.
-    pub(crate) fn frame<'b, T: Serialize + ?Sized>(
-        &mut self,
-        header: &T,
-        body: &'b [u8],
-    ) -> io::Result<(&[u8], &'b [u8])> {
-        let head = whole_frame_head(&mut self.encoder, header, body, &mut self.buf)
-            .map_err(encode_error)?;
-        match self.buf.get_mut(head..head + body.len()) {
-            Some(room) => {
-                room.copy_from_slice(body);
-                Ok((&self.buf[..head + body.len()], &[]))
-            }
-            None => Ok((&self.buf[..head], body)),
-        }
-    }
-
-    /// Encodes the prefix and header of a header frame into the buffer and
-    /// opens it; returns their length: the bytes pending in the buffer.
-    pub(crate) fn open_header<T: Serialize + ?Sized>(&mut self, header: &T) -> io::Result<usize> {
-        self.encoder
-            .header(header, &mut self.buf)
-            .map_err(encode_error)
-    }
-
-    /// Body bytes the open frame still expects.
-    ///
-    /// # Errors
-    /// `InvalidInput` with [`EncodeError::NoFrameInProgress`] between frames.
+    /// Body bytes the open frame still owes.
     pub(crate) fn owed(&self) -> io::Result<u64> {
         let owed = self.encoder.remaining();
-        owed.ok_or_else(|| encode_error(EncodeError::NoFrameInProgress))
+        Ok(owed.ok_or(EncodeError::NoFrameInProgress)?)
     }
 
-    /// The next step of copying the open frame's body from a source, with the
-    /// first `pending` bytes of the buffer already part of the frame.
+    /// The next step of copying the open frame's body from a source, with
+    /// the first `pending` bytes of the buffer already part of the frame.
     pub(crate) fn pump(&mut self, pending: usize) -> io::Result<Pump<'_>> {
         let owed = self.owed()?;
-        if owed == 0 {
-            return Ok(Pump::Done);
-        }
         if pending == self.buf.len() {
             return Ok(Pump::Flush(&self.buf[..pending]));
         }
         let space = self.buf.len() - pending;
+        if owed == 0 {
+            return Ok(Pump::Done(&mut self.buf[pending..]));
+        }
         let room = usize::try_from(owed).map_or(space, |owed| owed.min(space));
         Ok(Pump::Read(&mut self.buf[pending..pending + room]))
     }
 
-    /// Accounts for the `len` bytes the source gave into the room that
-    /// [`pump`](Self::pump) handed out, and returns the new pending count.
+    /// Accounts for `len` bytes read into the room [`pump`](Self::pump)
+    /// handed out; returns the new count of pending bytes.
     ///
     /// # Errors
-    /// `UnexpectedEof` with [`EncodeError::BodyUnderrun`] if `len` is 0: the
-    /// source ended early, and the frame is abandoned.
+    /// `UnexpectedEof` with [`EncodeError::BodyUnderrun`] if the source
+    /// ended (`len` 0) before the whole body: the frame is abandoned.
     pub(crate) fn pumped(&mut self, pending: usize, len: usize) -> io::Result<usize> {
         if len == 0 {
             let missing = self.owed()?;
             self.encoder.reset();
-            return Err(underrun_error(missing));
+            let err = EncodeError::BodyUnderrun { missing };
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, err));
         }
-        self.encoder
-            .body(&self.buf[pending..pending + len])
-            .map_err(encode_error)?;
+        self.encoder.body(&self.buf[pending..pending + len])?;
         Ok(pending + len)
     }
 
@@ -155,13 +104,84 @@ impl<const N: usize> WriteBuffer<N> {
     /// write before the frame is closed.
     ///
     /// # Errors
-    /// `InvalidData` with [`EncodeError::BodyOverrun`] if the source ran
-    /// long: the frame is abandoned.
+    /// `InvalidData` with [`EncodeError::BodyOverrun`] (its `chunk` is what
+    /// that last read gave) if the source ran long: the frame is abandoned.
     pub(crate) fn source_ended(&mut self, pending: usize, extra: usize) -> io::Result<&[u8]> {
         if extra == 0 {
             return Ok(&self.buf[..pending]);
         }
         self.encoder.reset();
-        Err(overrun_error(extra))
+        let err = EncodeError::BodyOverrun {
+            remaining: 0,
+            chunk: extra,
+        };
+        Err(io::Error::new(io::ErrorKind::InvalidData, err))
+    }
+}
+
+impl<const N: usize> WriteBuffer<Encoder<N>> {
+    /// Encodes a frame's prefix and header into the buffer, opens the frame,
+    /// and returns their length.
+    pub(crate) fn open_header<T: Serialize + ?Sized>(&mut self, header: &T) -> io::Result<usize> {
+        Ok(self.encoder.header(header, &mut self.buf)?)
+    }
+
+    /// Encodes a frame's prefix and header and opens the frame; returns the
+    /// bytes to write.
+    pub(crate) fn header<T: Serialize + ?Sized>(&mut self, header: &T) -> io::Result<&[u8]> {
+        let len = self.open_header(header)?;
+        Ok(&self.buf[..len])
+    }
+
+    /// Encodes a whole frame: the bytes to write, all in the first part when
+    /// the body fits the buffer, else the prefix and header, then the body.
+    /// The frame is accounted for and closed before anything is written.
+    pub(crate) fn frame<'b, T: Serialize + ?Sized>(
+        &mut self,
+        header: &T,
+        body: &'b [u8],
+    ) -> io::Result<(&[u8], &'b [u8])> {
+        let head = self.encoder.frame_head(header, body)?;
+        let len = head.len();
+        let (prefix, json) = self.buf[..len].split_at_mut(head.prefix().len());
+        prefix.copy_from_slice(head.prefix());
+        json.copy_from_slice(head.json());
+        Ok(self.with_body(len, body))
+    }
+}
+
+impl WriteBuffer<RawEncoder> {
+    /// Encodes a raw frame's prefix and opens the frame; returns the bytes to
+    /// write.
+    pub(crate) fn start(&mut self, len: u64) -> io::Result<&[u8]> {
+        let written = self.encoder.start(len, &mut self.buf)?;
+        Ok(&self.buf[..written])
+    }
+
+    /// Encodes a whole raw frame, as [`WriteBuffer::frame`] does.
+    pub(crate) fn frame<'b>(&mut self, payload: &'b [u8]) -> io::Result<(&[u8], &'b [u8])> {
+        let head = self.encoder.start(payload.len() as u64, &mut self.buf)?;
+        self.encoder.body(payload)?;
+        self.encoder.end_frame()?;
+        Ok(self.with_body(head, payload))
+    }
+}
+
+impl<E> WriteBuffer<E> {
+    /// The encoder.
+    pub(crate) const fn encoder(&self) -> &E {
+        &self.encoder
+    }
+
+    /// The `head` bytes in the buffer followed by `body`: copied behind them
+    /// when it fits, else handed back to be written on its own.
+    fn with_body<'b>(&mut self, head: usize, body: &'b [u8]) -> (&[u8], &'b [u8]) {
+        match self.buf.get_mut(head..head + body.len()) {
+            Some(room) => {
+                room.copy_from_slice(body);
+                (&self.buf[..head + body.len()], &[])
+            }
+            None => (&self.buf[..head], body),
+        }
     }
 }

@@ -8,9 +8,20 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+use std::ops::ControlFlow;
+
 use unstick::{
-    Config, DecodeError, Endian, Event, FrameKind, HeaderError, JsonType, Prefix, Sign, Width,
+    Config, DecodeError, Endian, Event, HeaderError, JsonType, Prefix, RawEvent, Sign, Width,
 };
+
+/// Which frames a vector's stream carries, and so which decoder reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Header frames: `Decoder<CAPACITY>`.
+    Header,
+    /// Raw frames: `RawDecoder`.
+    Raw,
+}
 
 /// A decoded event with body chunks merged, comparable across transports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,9 +49,16 @@ impl Collector {
                 json: header.json().to_owned(),
                 body_len: header.body_len(),
             }),
-            Event::RawStart { len } => self.seen.push(Seen::RawStart { len }),
             Event::Body { chunk, .. } => self.body(chunk),
             Event::FrameEnd => self.seen.push(Seen::FrameEnd),
+        }
+    }
+
+    pub fn push_raw(&mut self, event: RawEvent<'_>) {
+        match event {
+            RawEvent::Start { len } => self.seen.push(Seen::RawStart { len }),
+            RawEvent::Body { chunk, .. } => self.body(chunk),
+            RawEvent::FrameEnd => self.seen.push(Seen::FrameEnd),
         }
     }
 
@@ -58,6 +76,7 @@ impl Collector {
 #[derive(Debug, Clone)]
 pub struct Vector {
     pub name: &'static str,
+    pub kind: Kind,
     pub config: Config,
     pub input: Vec<u8>,
     /// The read sizes of the scenario this vector comes from; empty when the
@@ -72,16 +91,49 @@ pub struct Vector {
 /// The header-frame decoder capacity every runner uses for the vectors.
 pub const CAPACITY: usize = 256;
 
-/// Feeds `pieces` one after the other through the core decoder, then
-/// `finish`; returns what it saw and the error, if any.
+/// Feeds `pieces` one after the other through the core decoder of `kind`,
+/// then `finish`; returns what it saw and the error, if any.
 pub fn decode_pieces<'a>(
+    kind: Kind,
+    config: Config,
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+) -> (Vec<Seen>, Option<DecodeError>) {
+    match kind {
+        Kind::Header => decode_header_pieces(config, pieces),
+        Kind::Raw => decode_raw_pieces(config, pieces),
+    }
+}
+
+fn decode_header_pieces<'a>(
     config: Config,
     pieces: impl IntoIterator<Item = &'a [u8]>,
 ) -> (Vec<Seen>, Option<DecodeError>) {
     let mut decoder = unstick::Decoder::<CAPACITY>::new(config).expect("vector configs are valid");
     let mut collector = Collector::default();
-    for piece in pieces {
-        if let Err(err) = decoder.feed(piece, |event| collector.push(event)) {
+    for mut piece in pieces {
+        let fed = decoder.feed(&mut piece, |event| {
+            collector.push(event);
+            ControlFlow::<()>::Continue(())
+        });
+        if let Err(err) = fed {
+            return (collector.seen, Some(err));
+        }
+    }
+    (collector.seen, decoder.finish().err())
+}
+
+fn decode_raw_pieces<'a>(
+    config: Config,
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+) -> (Vec<Seen>, Option<DecodeError>) {
+    let mut decoder = unstick::RawDecoder::new(config);
+    let mut collector = Collector::default();
+    for mut piece in pieces {
+        let fed = decoder.feed(&mut piece, |event| {
+            collector.push_raw(event);
+            ControlFlow::<()>::Continue(())
+        });
+        if let Err(err) = fed {
             return (collector.seen, Some(err));
         }
     }
@@ -133,6 +185,14 @@ pub fn python_frame(json: &str, body: &[u8]) -> Vec<u8> {
     frame
 }
 
+/// The [`Seen`] for a header an adapter hands out.
+pub fn header_seen(header: unstick::Header<'_>) -> Seen {
+    Seen::Header {
+        json: header.json().to_owned(),
+        body_len: header.body_len(),
+    }
+}
+
 pub fn header(json: &str, body_len: u64) -> Seen {
     Seen::Header {
         json: json.to_owned(),
@@ -163,16 +223,21 @@ pub fn raw_events(payload: &[u8]) -> Vec<Seen> {
 }
 
 fn raw_config(prefix: Prefix) -> Config {
-    Config::builder()
-        .prefix(prefix)
-        .kind(FrameKind::Raw)
-        .build()
-        .expect("valid")
+    Config::builder().prefix(prefix).build().expect("valid")
+}
+
+/// `vector` read as raw frames.
+fn raw(vector: Vector) -> Vector {
+    Vector {
+        kind: Kind::Raw,
+        ..vector
+    }
 }
 
 fn ok(name: &'static str, config: Config, input: Vec<u8>, expected: Vec<Seen>) -> Vector {
     Vector {
         name,
+        kind: Kind::Header,
         config,
         input,
         reads: Vec::new(),
@@ -190,6 +255,7 @@ fn bad(
 ) -> Vector {
     Vector {
         name,
+        kind: Kind::Header,
         config,
         input,
         reads: Vec::new(),
@@ -280,14 +346,14 @@ pub fn good_vectors() -> Vec<Vector> {
         header_events(zero, b""),
     ));
 
-    let raw = raw_config(Prefix::PYTHON_STRUCT_I);
+    let raw_py = raw_config(Prefix::PYTHON_STRUCT_I);
     let mut input = raw_frame(Prefix::PYTHON_STRUCT_I, b"dir\r\n");
     input.extend(raw_frame(Prefix::PYTHON_STRUCT_I, b""));
     input.extend(raw_frame(Prefix::PYTHON_STRUCT_I, b"total 0\n"));
     let mut seen = raw_events(b"dir\r\n");
     seen.extend(raw_events(b""));
     seen.extend(raw_events(b"total 0\n"));
-    v.push(ok("raw_command_output_frames", raw, input, seen));
+    v.push(raw(ok("raw_command_output_frames", raw_py, input, seen)));
 
     v.push(ok(
         "empty_input_is_a_clean_end",
@@ -412,13 +478,13 @@ pub fn bad_vectors() -> Vec<Vector> {
         .max_body_len(2)
         .build()
         .expect("valid");
-    v.push(bad(
+    v.push(raw(bad(
         "raw_payload_longer_than_the_limit",
         small_raw,
         raw_frame(Prefix::NETWORK, b"abc"),
         Vec::new(),
         DecodeError::BodyTooLong { len: 3, max: 2 },
-    ));
+    )));
     let mut not_utf8 = prefix_bytes(Prefix::NETWORK, 9);
     not_utf8.extend_from_slice(b"{\"a\":\"\xff\"}");
     v.push(bad(

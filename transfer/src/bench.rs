@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::protocol::{
-    BlockingReader, BlockingWriter, COPY_BUFFER, Upload, Wire, human, mib_per_s, parse_size,
+    COPY_BUFFER, Upload, Wire, blocking_reader, blocking_writer, human, mib_per_s, parse_size,
 };
 use crate::scratch::ScratchDir;
 
@@ -144,8 +144,7 @@ fn receive(variant: Variant, listener: &TcpListener) -> io::Result<u64> {
         Variant::RawCopy => io::copy(&mut stream, &mut io::sink()),
         Variant::RawRead => read_blocks(&mut stream, &mut block),
         Variant::AdapterCopy | Variant::AdapterRead => {
-            let mut reader =
-                BlockingReader::new(stream, Wire::Default.config()).map_err(io::Error::other)?;
+            let mut reader = blocking_reader(stream, Wire::Default.config())?;
             reader
                 .next_header()?
                 .ok_or_else(|| io::Error::other("no frame"))?;
@@ -184,8 +183,7 @@ fn send_raw(mut stream: TcpStream, size: u64) -> io::Result<()> {
 
 /// Sends `size` bytes as one frame named `bench.bin`.
 fn send_frame(stream: TcpStream, size: u64) -> io::Result<()> {
-    let mut writer =
-        BlockingWriter::new(stream, Wire::Default.config()).map_err(io::Error::other)?;
+    let mut writer = blocking_writer(stream, Wire::Default.config())?;
     let header = Upload {
         file_name: "bench.bin",
         file_size: size,

@@ -14,14 +14,13 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::watch;
-use unstick::Config;
 
 use crate::log::{ConnectionLog, Log, Stream};
 use crate::names::{self, NameRefusal};
 use crate::progress::Progress;
 use crate::protocol::{
     COPY_BUFFER, Reason, ReceiptWriter, RefusedReceipt, StoredReceipt, UploadName, UploadReader,
-    Wire, files, hex, human, is_header_mismatch, shown, shown_opt,
+    Wire, files, hex, human, is_header_mismatch, receipt_writer, shown, shown_opt, upload_reader,
 };
 use crate::storage::{OutDir, PersistError, TempFile};
 
@@ -96,12 +95,16 @@ where
 {
     let progress = Progress::new();
     let mut connection = Connection::new(peer, shared);
+    // Biased: a connection whose data is waiting moves before its watchdog
+    // looks, so a receiver that was not scheduled for a while (a loaded
+    // machine) does not take its own delay for the peer's.
     let end = tokio::select! {
+        biased;
         result = connection.files(progress.track(read), progress.track(write)) => {
             result.unwrap_or_else(|err| End::Failed(err.to_string()))
         }
-        () = progress.stalled(shared.idle_timeout) => End::Idle,
         () = stopped(&mut stop) => End::Aborted,
+        () = progress.stalled(shared.idle_timeout) => End::Idle,
     };
     connection.finish(end)
 }
@@ -204,9 +207,9 @@ impl<'a> Connection<'a> {
         W: AsyncWrite + Unpin,
     {
         let config = self.shared.wire.config();
-        let mut reader = UploadReader::new(read, config).map_err(io::Error::other)?;
+        let mut reader = upload_reader(read, config)?;
         let mut receipts = if self.shared.wire.receipts() {
-            Some(ReceiptWriter::new(write, Config::default()).map_err(io::Error::other)?)
+            Some(receipt_writer(write)?)
         } else {
             None
         };

@@ -17,12 +17,11 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
-use unstick::Config;
 
 use crate::connection::{self, Report, Shared};
 use crate::log::Log;
 use crate::protocol::{
-    BlockingWriter, ReceiptReader, Upload, UploadWriter, Wire, human, mib_per_s, parse_size,
+    Upload, Wire, blocking_writer, human, mib_per_s, parse_size, receipt_reader, upload_writer,
 };
 use crate::scratch::ScratchDir;
 use crate::send::{self, Outgoing, Sent, Tally};
@@ -217,8 +216,7 @@ async fn receive_once(
 
 /// The frames of all small files, one after the other, to be written at once.
 fn encode_burst(small: &[Generated]) -> io::Result<Vec<u8>> {
-    let mut burst =
-        BlockingWriter::new(Vec::new(), Wire::Default.config()).map_err(io::Error::other)?;
+    let mut burst = blocking_writer(Vec::new(), Wire::Default.config())?;
     for generated in small {
         let body = fs::read(&generated.file.path)?;
         let header = Upload {
@@ -250,8 +248,7 @@ async fn send_all(
     }
     let sending = async {
         write.write_all(burst).await?;
-        let mut writer =
-            UploadWriter::new(write, Wire::Default.config()).map_err(io::Error::other)?;
+        let mut writer = upload_writer(write, Wire::Default.config())?;
         send::send_files(
             &mut writer,
             std::slice::from_ref(&large.file),
@@ -264,7 +261,7 @@ async fn send_all(
     };
     let mut tally = Tally::default();
     let answers = async {
-        let mut receipts = ReceiptReader::new(read, Config::default()).map_err(io::Error::other)?;
+        let mut receipts = receipt_reader(read)?;
         send::read_receipts(&mut receipts, sent_rx, &mut tally).await
     };
     let (sent, answered) = tokio::join!(sending, answers);

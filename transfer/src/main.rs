@@ -1,5 +1,5 @@
 //! `transfer`: files over TCP with `unstick`'s tokio adapter
-//! ([`unstick::io::tokio_io`]), one frame per file:
+//! ([`unstick::io::tokio`]), one frame per file:
 //! `prefix | {"file_name": NAME, "file_size": N} | N bytes`, and on the
 //! default wire a receipt frame back for every file.
 //!

@@ -2,11 +2,13 @@
 //! profiles, sizes and rates. Every use of unstick's API by the tool goes
 //! through the aliases of this file.
 
+use std::io::{self, Read, Write};
 use std::time::Duration;
 
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
-use unstick::Config;
+use tokio::io::{AsyncRead, AsyncWrite};
+use unstick::{Config, Decoder, Encoder};
 
 /// Header capacity of an upload: a 255-byte name survives even Python's
 /// `\uXXXX` escaping of every character, with room to spare.
@@ -18,25 +20,79 @@ pub const RECEIPT_CAPACITY: usize = 8192;
 
 /// Body buffer size for copying; as large as the adapter's own buffer, so
 /// that body reads go straight from the socket into it.
-pub const COPY_BUFFER: usize = unstick::io::tokio_io::BUFFER_SIZE;
+pub const COPY_BUFFER: usize = unstick::io::tokio::BUFFER_SIZE;
 
 /// Reads upload frames (tokio).
-pub type UploadReader<R> = unstick::io::tokio_io::FrameReader<R, HEADER_CAPACITY>;
+pub type UploadReader<R> = unstick::io::tokio::FrameReader<R, Decoder<HEADER_CAPACITY>>;
 
 /// Writes upload frames (tokio).
-pub type UploadWriter<W> = unstick::io::tokio_io::FrameWriter<W, HEADER_CAPACITY>;
+pub type UploadWriter<W> = unstick::io::tokio::FrameWriter<W, Encoder<HEADER_CAPACITY>>;
 
 /// Reads receipt frames (tokio).
-pub type ReceiptReader<R> = unstick::io::tokio_io::FrameReader<R, RECEIPT_CAPACITY>;
+pub type ReceiptReader<R> = unstick::io::tokio::FrameReader<R, Decoder<RECEIPT_CAPACITY>>;
 
 /// Writes receipt frames (tokio).
-pub type ReceiptWriter<W> = unstick::io::tokio_io::FrameWriter<W, RECEIPT_CAPACITY>;
+pub type ReceiptWriter<W> = unstick::io::tokio::FrameWriter<W, Encoder<RECEIPT_CAPACITY>>;
 
 /// Reads upload frames (blocking; `bench` compares it with raw `io::copy`).
-pub type BlockingReader<R> = unstick::io::std_io::FrameReader<R, HEADER_CAPACITY>;
+pub type BlockingReader<R> = unstick::io::std::FrameReader<R, Decoder<HEADER_CAPACITY>>;
 
 /// Writes upload frames (blocking).
-pub type BlockingWriter<W> = unstick::io::std_io::FrameWriter<W, HEADER_CAPACITY>;
+pub type BlockingWriter<W> = unstick::io::std::FrameWriter<W, Encoder<HEADER_CAPACITY>>;
+
+/// An upload reader over `inner` for the wire `config`.
+///
+/// # Errors
+/// The configuration does not fit the header capacity.
+pub fn upload_reader<R: AsyncRead + Unpin>(
+    inner: R,
+    config: Config,
+) -> io::Result<UploadReader<R>> {
+    Ok(UploadReader::new(inner, Decoder::new(config)?))
+}
+
+/// An upload writer over `inner` for the wire `config`.
+///
+/// # Errors
+/// The configuration does not fit the header capacity.
+pub fn upload_writer<W: AsyncWrite + Unpin>(
+    inner: W,
+    config: Config,
+) -> io::Result<UploadWriter<W>> {
+    Ok(UploadWriter::new(inner, Encoder::new(config)?))
+}
+
+/// A receipt reader over `inner` (default wire).
+///
+/// # Errors
+/// The configuration does not fit the header capacity.
+pub fn receipt_reader<R: AsyncRead + Unpin>(inner: R) -> io::Result<ReceiptReader<R>> {
+    Ok(ReceiptReader::new(inner, Decoder::new(Config::default())?))
+}
+
+/// A receipt writer over `inner` (default wire).
+///
+/// # Errors
+/// The configuration does not fit the header capacity.
+pub fn receipt_writer<W: AsyncWrite + Unpin>(inner: W) -> io::Result<ReceiptWriter<W>> {
+    Ok(ReceiptWriter::new(inner, Encoder::new(Config::default())?))
+}
+
+/// A blocking upload reader over `inner` for the wire `config`.
+///
+/// # Errors
+/// The configuration does not fit the header capacity.
+pub fn blocking_reader<R: Read>(inner: R, config: Config) -> io::Result<BlockingReader<R>> {
+    Ok(BlockingReader::new(inner, Decoder::new(config)?))
+}
+
+/// A blocking upload writer over `inner` for the wire `config`.
+///
+/// # Errors
+/// The configuration does not fit the header capacity.
+pub fn blocking_writer<W: Write>(inner: W, config: Config) -> io::Result<BlockingWriter<W>> {
+    Ok(BlockingWriter::new(inner, Encoder::new(config)?))
+}
 
 /// The tutorial's upload header as a sender writes it:
 /// `{"file_name": ..., "file_size": ...}`.
@@ -57,10 +113,9 @@ pub struct UploadName {
 }
 
 /// A header that decoded fine but whose `file_name` is not a string.
-pub fn is_header_mismatch(err: &std::io::Error) -> bool {
+pub fn is_header_mismatch(err: &io::Error) -> bool {
     err.get_ref()
-        .and_then(|inner| inner.downcast_ref::<unstick::Error>())
-        .is_some_and(|inner| matches!(inner, unstick::Error::Parse(_)))
+        .is_some_and(|inner| inner.is::<unstick::ParseError>())
 }
 
 /// Why a file was refused: the `reason` of a refused receipt.

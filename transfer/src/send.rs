@@ -23,12 +23,11 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
-use unstick::Config;
 
 use crate::progress::Progress;
 use crate::protocol::{
     Receipt, ReceiptReader, Upload, UploadWriter, Wire, files, hex, human, mib_per_s,
-    parse_seconds, shown,
+    parse_seconds, receipt_reader, shown, upload_writer,
 };
 
 /// Exit status: a file was refused or stored damaged.
@@ -238,15 +237,14 @@ async fn exchange(
     let (sent_tx, sent_rx) = mpsc::unbounded_channel();
     let answers = async {
         if wire.receipts() {
-            let mut receipts =
-                ReceiptReader::new(read, Config::default()).map_err(io::Error::other)?;
+            let mut receipts = receipt_reader(read)?;
             read_receipts(&mut receipts, sent_rx, tally).await
         } else {
             wait_for_close(read, sent_rx).await
         }
     };
     let sending = async {
-        let mut writer = UploadWriter::new(write, wire.config()).map_err(io::Error::other)?;
+        let mut writer = upload_writer(write, wire.config())?;
         send_files(&mut writer, files, &sent_tx, !wire.receipts()).await?;
         drop(sent_tx);
         writer.shutdown().await
@@ -255,7 +253,9 @@ async fn exchange(
         let (sent, answered) = tokio::join!(sending, answers);
         answered.and(sent)
     };
+    // Biased: whatever is waiting moves before the watchdog looks.
     tokio::select! {
+        biased;
         result = both => result,
         () = progress.stalled(limit) => Err(io::Error::new(
             io::ErrorKind::TimedOut,

@@ -594,13 +594,14 @@ fn five_hundred_concurrent_uploads_arrive_intact() {
             })
         })
         .collect();
-    for upload in uploads {
-        let (name, body, answer) = upload.join().unwrap();
-        let receipt = parse(&receipts(&answer)[0]);
-        assert_eq!(receipt["sha256"], hex_sha256(&body), "{name}");
-        assert_eq!(fs::read(receiver.out.join(&name)).unwrap(), body);
-    }
+    let uploads: Vec<Upload> = uploads.into_iter().map(|u| u.join().unwrap()).collect();
     let finished = receiver.stop();
+    for (name, body, answer) in uploads {
+        let receipt = receipts(&answer);
+        assert_eq!(receipt.len(), 1, "{name}: {}", finished.stderr);
+        assert_eq!(parse(&receipt[0])["sha256"], hex_sha256(&body), "{name}");
+        assert_eq!(finished.files[&name], body);
+    }
     assert_eq!(finished.files.len(), count);
 }
 

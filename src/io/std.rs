@@ -5,8 +5,8 @@
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};
-//! use unstick::Config;
-//! use unstick::io::std_io::{FrameReader, FrameWriter};
+//! use unstick::io::std::{FrameReader, FrameWriter};
+//! use unstick::{Config, Decoder, Encoder};
 //!
 //! #[derive(Serialize, Deserialize)]
 //! struct Upload {
@@ -15,14 +15,14 @@
 //! }
 //!
 //! // Sender: two files over one stream (here a Vec; a TcpStream works alike).
-//! let mut writer = FrameWriter::<_, 256>::new(Vec::new(), Config::default())?;
+//! let mut writer = FrameWriter::new(Vec::new(), Encoder::<256>::new(Config::default())?);
 //! let file: &[u8] = b"hello"; // any Read of known length: a File, a slice...
 //! writer.write_frame_from(&Upload { file_name: "a.txt".into(), file_size: 5 }, &mut &file[..])?;
 //! writer.write_frame(&Upload { file_name: "b.txt".into(), file_size: 6 }, b"world!")?;
 //! let wire = writer.into_inner();
 //!
 //! // Receiver: typed header, then the body as a bounded `Read`.
-//! let mut reader = FrameReader::<_, 256>::new(&wire[..], Config::default())?;
+//! let mut reader = FrameReader::new(&wire[..], Decoder::<256>::new(Config::default())?);
 //! let mut files = Vec::new();
 //! while let Some(upload) = reader.next_header_as::<Upload>()? {
 //!     let mut body = Vec::new();
@@ -32,7 +32,25 @@
 //! }
 //! assert_eq!(files[0], ("a.txt".to_owned(), b"hello".to_vec()));
 //! assert_eq!(files[1], ("b.txt".to_owned(), b"world!".to_vec()));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! Raw frames, the tutorial's command output, use a [`RawDecoder`] and
+//! [`RawEncoder`] in the same types:
+//! ```
+//! use unstick::io::std::{RawFrameReader, RawFrameWriter};
+//! use unstick::{Config, RawDecoder, RawEncoder};
+//!
+//! let mut writer = RawFrameWriter::new(Vec::new(), RawEncoder::new(Config::python_struct()));
+//! writer.write_frame(b"dir listing")?;
+//! let wire = writer.into_inner();
+//! assert_eq!(&wire[..4], &11i32.to_le_bytes());
+//!
+//! let mut reader = RawFrameReader::new(&wire[..], RawDecoder::new(Config::python_struct()));
+//! assert_eq!(reader.next_start()?, Some(11));
+//! assert_eq!(std::io::read_to_string(&mut reader)?, "dir listing");
+//! assert_eq!(reader.next_start()?, None);
+//! # Ok::<(), std::io::Error>(())
 //! ```
 //!
 //! # Buffers
@@ -54,102 +72,63 @@
 //! |----------------------------------------|--------------------|--------------------|
 //! | the stream ends inside a frame         | `UnexpectedEof`    | [`DecodeError`] `Truncated*` |
 //! | any other decode error                 | `InvalidData`      | [`DecodeError`]    |
-//! | a header that does not fit your type   | `InvalidData`      | [`crate::Error::Parse`] |
+//! | a header that does not fit your type   | `InvalidData`      | [`ParseError`]     |
 //! | a body source that ends early          | `UnexpectedEof`    | [`EncodeError::BodyUnderrun`] |
 //! | a body source that runs long           | `InvalidData`      | [`EncodeError::BodyOverrun`] |
 //! | any other encode error (your call)     | `InvalidInput`     | [`EncodeError`]    |
-//! | a method for the other [`FrameKind`]   | `InvalidInput`     | [`EncodeError::WrongKind`] |
+//!
+//! These are the crate-wide conversions (`From<DecodeError> for io::Error`
+//! and its siblings), so your own code gets the same with `?`.
 //!
 //! Transport errors pass through unchanged; `Interrupted` is retried. After
 //! a transport error (a read timeout, say) the reader can be called again and
 //! resumes where it stopped. A decode error is final, as in the [`Decoder`].
 
+use std::boxed::Box;
 use std::fmt;
 use std::io::{self, ErrorKind, Read, Write};
+use std::vec;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::io::read_buffer::{self, Body, ReadBuffer, parse_header};
+use crate::framing::FrameDecoder;
+use crate::framing::FrameEncoder;
+use crate::io::read_buffer::{self, Body, ReadBuffer};
 use crate::io::write_buffer::{Pump, WriteBuffer};
-use crate::{Config, ConfigError, FrameKind, Header};
+use crate::{Config, Decoder, Encoder, Header, RawDecoder, RawEncoder};
 #[cfg(doc)]
-use crate::{DecodeError, Decoder, EncodeError, Encoder, Error};
+use crate::{DecodeError, EncodeError, ParseError};
 
 /// Size of the buffer inside each [`FrameReader`] and [`FrameWriter`]
 /// (raised to `N + 8` for a header capacity `N` above it).
 pub const BUFFER_SIZE: usize = read_buffer::BUFFER_SIZE;
 
-/// Reads frames from a [`Read`]: a header, then its body, then the next one.
-/// See the [module docs](self) for an example and the error mapping.
+/// Reads frames from a [`Read`]: a header (or raw prefix), then its body,
+/// then the next one. See the [module docs](self) for examples and the error
+/// mapping.
 ///
-/// `N` is the header capacity of the inner [`Decoder`].
-pub struct FrameReader<R, const N: usize> {
+/// `D` is the decoder: [`Decoder<N>`] for header frames, [`RawDecoder`] for
+/// raw frames ([`RawFrameReader`]).
+pub struct FrameReader<R, D> {
     inner: R,
-    frames: ReadBuffer<N>,
+    frames: ReadBuffer<D>,
+    /// Where `next_header_as` unescapes strings: `N` bytes, allocated on
+    /// first use.
+    scratch: Box<[u8]>,
 }
 
-impl<R: Read, const N: usize> FrameReader<R, N> {
-    /// A reader at the start of a stream of frames.
-    ///
-    /// # Errors
-    /// As [`Decoder::new`]: for header frames the header limit must fit in `N`.
-    pub fn new(inner: R, config: Config) -> Result<Self, ConfigError> {
-        Ok(Self {
+/// A [`FrameReader`] of raw frames.
+pub type RawFrameReader<R> = FrameReader<R, RawDecoder>;
+
+impl<R: Read, D: FrameDecoder> FrameReader<R, D> {
+    /// A reader at the start of a stream of frames, driving `decoder`.
+    pub fn new(inner: R, decoder: D) -> Self {
+        Self {
             inner,
-            frames: ReadBuffer::new(config)?,
-        })
-    }
-
-    /// Reads the next frame's header, first skipping whatever is left of the
-    /// current frame's body.
-    ///
-    /// Returns `Ok(None)` when the stream ends cleanly between two frames.
-    /// The header borrows the reader: parse it (or copy what you need) before
-    /// reading the body with [`read_body`](Self::read_body) or [`Read`].
-    ///
-    /// # Errors
-    /// The decoder's errors (a stream that ends inside a frame is
-    /// `UnexpectedEof`), transport errors, and `InvalidInput` if the reader
-    /// is configured for raw frames.
-    pub fn next_header(&mut self) -> io::Result<Option<Header<'_>>> {
-        self.frames.expect_kind(FrameKind::Header)?;
-        if !self.open_frame()? {
-            return Ok(None);
+            frames: ReadBuffer::new(decoder),
+            scratch: Box::default(),
         }
-        self.frames.header().map(Some)
-    }
-
-    /// Reads the next frame's header into `T`, unescaping JSON strings into
-    /// owned fields (`String`, `heapless::String`), through a scratch buffer
-    /// of `N` bytes on the stack.
-    ///
-    /// # Errors
-    /// As [`next_header`](Self::next_header), plus `InvalidData` with
-    /// [`Error::Parse`] inside if the header does not fit `T`. The frame's
-    /// body is then still unread: [`skip_body`](Self::skip_body) (or the next
-    /// `next_header*` call) passes over it, and the stream goes on.
-    pub fn next_header_as<T: DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
-        match self.next_header()? {
-            Some(header) => parse_header::<T, N>(header).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// Reads the next raw frame's prefix, first skipping whatever is left of
-    /// the current frame's payload, and returns the payload length.
-    ///
-    /// Returns `Ok(None)` when the stream ends cleanly between two frames.
-    ///
-    /// # Errors
-    /// As [`next_header`](Self::next_header); `InvalidInput` if the reader is
-    /// configured for header frames.
-    pub fn next_raw(&mut self) -> io::Result<Option<u64>> {
-        self.frames.expect_kind(FrameKind::Raw)?;
-        if !self.open_frame()? {
-            return Ok(None);
-        }
-        Ok(Some(self.frames.body_remaining()))
     }
 
     /// Reads body bytes of the current frame into `out` and returns how many.
@@ -205,9 +184,10 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
         self.frames.body_remaining()
     }
 
-    /// The configuration this reader was built with.
-    pub const fn config(&self) -> &Config {
-        self.frames.config()
+    /// The decoder, which knows where the reader stands
+    /// ([`Decoder::part`], [`Decoder::header`]).
+    pub const fn decoder(&self) -> &D {
+        self.frames.decoder()
     }
 
     /// Bytes read from the transport but not yet decoded: the start of the
@@ -244,15 +224,83 @@ impl<R: Read, const N: usize> FrameReader<R, N> {
     }
 }
 
+impl<R: Read, const N: usize> FrameReader<R, Decoder<N>> {
+    /// Reads the next frame's header, first skipping whatever is left of the
+    /// current frame's body.
+    ///
+    /// Returns `Ok(None)` when the stream ends cleanly between two frames.
+    /// The header borrows the reader: parse it (or copy what you need) before
+    /// reading the body with [`read_body`](Self::read_body) or [`Read`].
+    ///
+    /// # Errors
+    /// The decoder's errors (a stream that ends inside a frame is
+    /// `UnexpectedEof`) and transport errors.
+    pub fn next_header(&mut self) -> io::Result<Option<Header<'_>>> {
+        if !self.open_frame()? {
+            return Ok(None);
+        }
+        Ok(self.frames.decoder().header())
+    }
+
+    /// Reads the next frame's header into `T`, unescaping JSON strings into
+    /// owned fields (`String`, `heapless::String`) through a scratch buffer
+    /// of `N` bytes that the reader allocates once.
+    ///
+    /// # Errors
+    /// As [`next_header`](Self::next_header), plus `InvalidData` with a
+    /// [`ParseError`] inside if the header does not fit `T`. The frame's
+    /// body is then still unread: [`skip_body`](Self::skip_body) (or the next
+    /// `next_header*` call) passes over it, and the stream goes on.
+    pub fn next_header_as<T: DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
+        if !self.open_frame()? {
+            return Ok(None);
+        }
+        if self.scratch.len() < N {
+            self.scratch = vec![0; N].into_boxed_slice();
+        }
+        let Some(header) = self.frames.decoder().header() else {
+            return Ok(None);
+        };
+        Ok(Some(header.parse_unescaped(&mut self.scratch)?))
+    }
+
+    /// The configuration this reader was built with.
+    pub const fn config(&self) -> &Config {
+        self.frames.decoder().config()
+    }
+}
+
+impl<R: Read> RawFrameReader<R> {
+    /// Reads the next raw frame's prefix, first skipping whatever is left of
+    /// the current frame's payload, and returns the payload length.
+    ///
+    /// Returns `Ok(None)` when the stream ends cleanly between two frames.
+    ///
+    /// # Errors
+    /// The decoder's errors (a stream that ends inside a frame is
+    /// `UnexpectedEof`) and transport errors.
+    pub fn next_start(&mut self) -> io::Result<Option<u64>> {
+        if !self.open_frame()? {
+            return Ok(None);
+        }
+        Ok(Some(self.frames.body_remaining()))
+    }
+
+    /// The configuration this reader was built with.
+    pub const fn config(&self) -> &Config {
+        self.frames.decoder().config()
+    }
+}
+
 /// Reads the current frame's body: `Ok(0)` at its end. See
 /// [`FrameReader::read_body`].
-impl<R: Read, const N: usize> Read for FrameReader<R, N> {
+impl<R: Read, D: FrameDecoder> Read for FrameReader<R, D> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.read_body(buf)
     }
 }
 
-impl<R: fmt::Debug, const N: usize> fmt::Debug for FrameReader<R, N> {
+impl<R: fmt::Debug, D: fmt::Debug> fmt::Debug for FrameReader<R, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrameReader")
             .field("inner", &self.inner)
@@ -262,50 +310,31 @@ impl<R: fmt::Debug, const N: usize> fmt::Debug for FrameReader<R, N> {
     }
 }
 
-/// Writes frames to a [`Write`]. See the [module docs](self) for an example
+/// Writes frames to a [`Write`]. See the [module docs](self) for examples
 /// and the error mapping.
 ///
-/// `N` is the header capacity of the inner [`Encoder`]. The writer does not
-/// buffer what it writes beyond one frame: [`write_frame`](Self::write_frame)
-/// and [`write_frame_from`](Self::write_frame_from) send a small frame in one
+/// `E` is the encoder: [`Encoder<N>`] for header frames, [`RawEncoder`] for
+/// raw frames ([`RawFrameWriter`]). The writer does not buffer what it
+/// writes beyond one frame: `write_frame` and
+/// [`write_frame_from`](Self::write_frame_from) send a small frame in one
 /// `write`, but [`write_header`](Self::write_header) and
 /// [`write_body`](Self::write_body) write at once, so wrap a socket in a
 /// [`BufWriter`](std::io::BufWriter) when you use them for small pieces.
-pub struct FrameWriter<W, const N: usize> {
+pub struct FrameWriter<W, E> {
     inner: W,
-    frames: WriteBuffer<N>,
+    frames: WriteBuffer<E>,
 }
 
-impl<W: Write, const N: usize> FrameWriter<W, N> {
-    /// A writer between frames.
-    ///
-    /// # Errors
-    /// As [`Encoder::new`]: for header frames the header limit must fit in `N`.
-    pub fn new(inner: W, config: Config) -> Result<Self, ConfigError> {
-        Ok(Self {
+/// A [`FrameWriter`] of raw frames.
+pub type RawFrameWriter<W> = FrameWriter<W, RawEncoder>;
+
+impl<W: Write, E: FrameEncoder> FrameWriter<W, E> {
+    /// A writer between frames, driving `encoder`.
+    pub fn new(inner: W, encoder: E) -> Self {
+        Self {
             inner,
-            frames: WriteBuffer::new(config)?,
-        })
-    }
-
-    /// Writes the prefix and header of a header frame and opens it for the
-    /// body its body key declares.
-    ///
-    /// # Errors
-    /// `InvalidInput` with the [`EncodeError`] if the header is refused
-    /// (nothing is written); transport errors.
-    pub fn write_header<T: Serialize + ?Sized>(&mut self, header: &T) -> io::Result<()> {
-        let head = self.frames.header(header)?;
-        self.inner.write_all(head)
-    }
-
-    /// Writes the prefix of a raw frame of `len` payload bytes and opens it.
-    ///
-    /// # Errors
-    /// As [`write_header`](Self::write_header).
-    pub fn write_raw_start(&mut self, len: u64) -> io::Result<()> {
-        let prefix = self.frames.raw(len)?;
-        self.inner.write_all(prefix)
+            frames: WriteBuffer::new(encoder),
+        }
     }
 
     /// Writes the next body bytes of the open frame.
@@ -328,47 +357,13 @@ impl<W: Write, const N: usize> FrameWriter<W, N> {
         self.frames.end_frame()
     }
 
-    /// Writes a whole header frame whose body is `body`, in one `write` when
-    /// it fits the buffer.
-    ///
-    /// # Errors
-    /// As [`write_header`](Self::write_header), and `InvalidInput` with
-    /// [`EncodeError::BodyLenMismatch`] if `body` is not as long as the
-    /// header declares. On these errors nothing is written.
-    pub fn write_frame<T: Serialize + ?Sized>(
-        &mut self,
-        header: &T,
-        body: &[u8],
-    ) -> io::Result<()> {
-        let (head, rest) = self.frames.frame(header, body)?;
-        self.inner.write_all(head)?;
-        self.inner.write_all(rest)
-    }
-
-    /// Writes a whole header frame whose body is read from `source`, which
-    /// must hold exactly the declared number of bytes, and returns the body
-    /// length. A small frame goes out in one `write`.
+    /// Writes the rest of the open frame's body from `source`, which must
+    /// hold exactly that many bytes, closes the frame and returns how many
+    /// bytes were copied.
     ///
     /// After the declared length it reads `source` once more to make sure it
     /// has ended, so give it a source that ends: a file, a slice, or a stream
     /// behind [`Read::take`].
-    ///
-    /// # Errors
-    /// As [`write_header`](Self::write_header); then, as
-    /// [`write_body_from`](Self::write_body_from).
-    pub fn write_frame_from<T: Serialize + ?Sized, S: Read + ?Sized>(
-        &mut self,
-        header: &T,
-        source: &mut S,
-    ) -> io::Result<u64> {
-        let head = self.frames.open_header(header)?;
-        self.pump(source, head)
-    }
-
-    /// Writes the rest of the open frame's body from `source`, which must
-    /// hold exactly that many bytes, closes the frame and returns how many
-    /// bytes were copied. Reads `source` once more at the end, as
-    /// [`write_frame_from`](Self::write_frame_from) does.
     ///
     /// # Errors
     /// - `UnexpectedEof` with [`EncodeError::BodyUnderrun`] if `source` ends
@@ -384,7 +379,7 @@ impl<W: Write, const N: usize> FrameWriter<W, N> {
     }
 
     /// Body bytes the open frame still expects, or `None` between frames.
-    pub const fn remaining(&self) -> Option<u64> {
+    pub fn remaining(&self) -> Option<u64> {
         self.frames.encoder().remaining()
     }
 
@@ -396,9 +391,9 @@ impl<W: Write, const N: usize> FrameWriter<W, N> {
         self.inner.flush()
     }
 
-    /// The configuration this writer was built with.
-    pub const fn config(&self) -> &Config {
-        self.frames.encoder().config()
+    /// The encoder.
+    pub const fn encoder(&self) -> &E {
+        self.frames.encoder()
     }
 
     /// The transport.
@@ -422,7 +417,7 @@ impl<W: Write, const N: usize> FrameWriter<W, N> {
     /// returns the body length.
     fn pump<S: Read + ?Sized>(&mut self, source: &mut S, mut pending: usize) -> io::Result<u64> {
         let owed = self.frames.owed()?;
-        loop {
+        let extra = loop {
             match self.frames.pump(pending)? {
                 Pump::Flush(full) => {
                     self.inner.write_all(full)?;
@@ -432,10 +427,9 @@ impl<W: Write, const N: usize> FrameWriter<W, N> {
                     let len = read_retrying(source, room)?;
                     pending = self.frames.pumped(pending, len)?;
                 }
-                Pump::Done => break,
+                Pump::Done(probe) => break read_retrying(source, probe)?,
             }
-        }
-        let extra = read_retrying(source, &mut [0u8; 1])?;
+        };
         let rest = self.frames.source_ended(pending, extra)?;
         self.inner.write_all(rest)?;
         self.frames.end_frame()?;
@@ -443,7 +437,85 @@ impl<W: Write, const N: usize> FrameWriter<W, N> {
     }
 }
 
-impl<W: fmt::Debug, const N: usize> fmt::Debug for FrameWriter<W, N> {
+impl<W: Write, const N: usize> FrameWriter<W, Encoder<N>> {
+    /// Writes the prefix and header of a frame and opens it for the body its
+    /// body key declares.
+    ///
+    /// # Errors
+    /// `InvalidInput` with the [`EncodeError`] if the header is refused
+    /// (nothing is written); transport errors.
+    pub fn write_header<T: Serialize + ?Sized>(&mut self, header: &T) -> io::Result<()> {
+        let head = self.frames.header(header)?;
+        self.inner.write_all(head)
+    }
+
+    /// Writes a whole frame whose body is `body`, in one `write` when it
+    /// fits the buffer.
+    ///
+    /// # Errors
+    /// As [`write_header`](Self::write_header), and `InvalidInput` with
+    /// [`EncodeError::BodyLenMismatch`] if `body` is not as long as the
+    /// header declares. On these errors nothing is written.
+    pub fn write_frame<T: Serialize + ?Sized>(
+        &mut self,
+        header: &T,
+        body: &[u8],
+    ) -> io::Result<()> {
+        let (head, rest) = self.frames.frame(header, body)?;
+        self.inner.write_all(head)?;
+        self.inner.write_all(rest)
+    }
+
+    /// Writes a whole frame whose body is read from `source`, which must
+    /// hold exactly the declared number of bytes, and returns the body
+    /// length. A small frame goes out in one `write`.
+    ///
+    /// # Errors
+    /// As [`write_header`](Self::write_header); then, as
+    /// [`write_body_from`](Self::write_body_from).
+    pub fn write_frame_from<T: Serialize + ?Sized, S: Read + ?Sized>(
+        &mut self,
+        header: &T,
+        source: &mut S,
+    ) -> io::Result<u64> {
+        let head = self.frames.open_header(header)?;
+        self.pump(source, head)
+    }
+
+    /// The configuration this writer was built with.
+    pub const fn config(&self) -> &Config {
+        self.frames.encoder().config()
+    }
+}
+
+impl<W: Write> RawFrameWriter<W> {
+    /// Writes the prefix of a raw frame of `len` payload bytes and opens it.
+    ///
+    /// # Errors
+    /// `InvalidInput` with the [`EncodeError`] if the length is refused
+    /// (nothing is written); transport errors.
+    pub fn write_start(&mut self, len: u64) -> io::Result<()> {
+        let prefix = self.frames.start(len)?;
+        self.inner.write_all(prefix)
+    }
+
+    /// Writes a whole raw frame, in one `write` when it fits the buffer.
+    ///
+    /// # Errors
+    /// As [`write_start`](Self::write_start).
+    pub fn write_frame(&mut self, payload: &[u8]) -> io::Result<()> {
+        let (head, rest) = self.frames.frame(payload)?;
+        self.inner.write_all(head)?;
+        self.inner.write_all(rest)
+    }
+
+    /// The configuration this writer was built with.
+    pub const fn config(&self) -> &Config {
+        self.frames.encoder().config()
+    }
+}
+
+impl<W: fmt::Debug, E: fmt::Debug> fmt::Debug for FrameWriter<W, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrameWriter")
             .field("inner", &self.inner)
@@ -459,19 +531,5 @@ fn read_retrying<S: Read + ?Sized>(source: &mut S, buf: &mut [u8]) -> io::Result
             Err(err) if err.kind() == ErrorKind::Interrupted => {}
             result => return result,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_call_on_a_raw_reader_is_invalid_input() {
-        let config = Config::builder().kind(FrameKind::Raw).build().unwrap();
-        let mut reader = FrameReader::<_, 0>::new(&b"\0\0\0\x01x"[..], config).unwrap();
-        let err = reader.next_header().unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidInput);
-        assert_eq!(reader.next_raw().unwrap(), Some(1));
     }
 }

@@ -1,13 +1,13 @@
 //! Async adapter over tokio's [`AsyncRead`] and [`AsyncWrite`]: the
-//! [`std_io`](crate::io::std_io) adapter's shape with `.await`. A
+//! [`std`](crate::io::std) adapter's shape with `.await`. A
 //! [`FrameReader`] hands out one header at a time and then streams its body,
 //! never into the next frame; a [`FrameWriter`] cannot send a body of the
 //! wrong length.
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};
-//! use unstick::Config;
-//! use unstick::io::tokio_io::{FrameReader, FrameWriter};
+//! use unstick::io::tokio::{FrameReader, FrameWriter};
+//! use unstick::{Config, Decoder, Encoder};
 //!
 //! #[derive(Serialize, Deserialize)]
 //! struct Upload {
@@ -16,19 +16,19 @@
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! # async fn main() -> std::io::Result<()> {
 //! let (client, server) = tokio::io::duplex(64);
 //! let sender = tokio::spawn(async move {
-//!     let mut writer = FrameWriter::<_, 256>::new(client, Config::default())?;
+//!     let mut writer = FrameWriter::new(client, Encoder::<256>::new(Config::default())?);
 //!     let file: &[u8] = b"hello"; // any AsyncRead of known length: a File, a slice...
 //!     let upload = Upload { file_name: "a.txt".into(), file_size: 5 };
 //!     writer.write_frame_from(&upload, &mut &file[..]).await?;
 //!     let upload = Upload { file_name: "b.txt".into(), file_size: 6 };
 //!     writer.write_frame(&upload, b"world!").await?;
-//!     Ok::<_, Box<dyn std::error::Error + Send + Sync>>(()) // dropping the writer closes the stream
+//!     std::io::Result::Ok(()) // dropping the writer closes the stream
 //! });
 //!
-//! let mut reader = FrameReader::<_, 256>::new(server, Config::default())?;
+//! let mut reader = FrameReader::new(server, Decoder::<256>::new(Config::default())?);
 //! let mut files = Vec::new();
 //! while let Some(upload) = reader.next_header_as::<Upload>().await? {
 //!     let mut body = Vec::new();
@@ -52,7 +52,7 @@
 //! pipes and `DuplexStream` are):
 //! [`next_header`](FrameReader::next_header),
 //! [`next_header_as`](FrameReader::next_header_as),
-//! [`next_raw`](FrameReader::next_raw),
+//! [`next_start`](FrameReader::next_start),
 //! [`read_body`](FrameReader::read_body),
 //! [`skip_body`](FrameReader::skip_body), and the reader's [`AsyncRead`]
 //! implementation.
@@ -63,7 +63,7 @@
 //! after cancelling a write.
 //!
 //! # Buffers
-//! As in [`std_io`](crate::io::std_io): each reader and writer owns one buffer
+//! As in [`std`](crate::io::std): each reader and writer owns one buffer
 //! of [`BUFFER_SIZE`] bytes (more if the header capacity `N` needs it),
 //! allocated once in `new`. Frames that arrive glued together cost one read;
 //! the bytes of the next frame stay buffered for it. A body read into a
@@ -72,105 +72,62 @@
 //!
 //! # Errors
 //! Everything is an [`io::Error`], mapped as in
-//! [`std_io`](crate::io::std_io#errors): a stream that ends inside a frame is
+//! [`std`](crate::io::std#errors): a stream that ends inside a frame is
 //! `UnexpectedEof`, any other decode error `InvalidData`, a refused call
 //! `InvalidInput`; the crate's error is the inner error
 //! ([`io::Error::get_ref`], [`io::Error::downcast`]). Transport errors pass
 //! through unchanged; `Interrupted` is retried. A decode error is final, as
 //! in the [`Decoder`].
 
+use std::boxed::Box;
 use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, ErrorKind};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
+use std::vec;
 
+use ::tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 
-use crate::io::read_buffer::{self, Body, ReadBuffer, parse_header};
+use crate::framing::FrameDecoder;
+use crate::framing::FrameEncoder;
+use crate::io::read_buffer::{self, Body, ReadBuffer};
 use crate::io::write_buffer::{Pump, WriteBuffer};
-use crate::{Config, ConfigError, FrameKind, Header};
+use crate::{Config, Decoder, Encoder, Header, RawDecoder, RawEncoder};
 #[cfg(doc)]
-use crate::{DecodeError, Decoder, EncodeError, Encoder, Error};
+use crate::{DecodeError, EncodeError, ParseError};
 
 /// Size of the buffer inside each [`FrameReader`] and [`FrameWriter`]
 /// (raised to `N + 8` for a header capacity `N` above it).
 pub const BUFFER_SIZE: usize = read_buffer::BUFFER_SIZE;
 
-/// Reads frames from an [`AsyncRead`]: a header, then its body, then the next
-/// one. See the [module docs](self) for an example, cancellation safety and
-/// the error mapping.
+/// Reads frames from an [`AsyncRead`]: a header (or raw prefix), then its body,
+/// then the next one. See the [module docs](self) for examples and the error
+/// mapping.
 ///
-/// `N` is the header capacity of the inner [`Decoder`].
-pub struct FrameReader<R, const N: usize> {
+/// `D` is the decoder: [`Decoder<N>`] for header frames, [`RawDecoder`] for
+/// raw frames ([`RawFrameReader`]).
+pub struct FrameReader<R, D> {
     inner: R,
-    frames: ReadBuffer<N>,
+    frames: ReadBuffer<D>,
+    /// Where `next_header_as` unescapes strings: `N` bytes, allocated on
+    /// first use.
+    scratch: Box<[u8]>,
 }
 
-impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
-    /// A reader at the start of a stream of frames.
-    ///
-    /// # Errors
-    /// As [`Decoder::new`]: for header frames the header limit must fit in `N`.
-    pub fn new(inner: R, config: Config) -> Result<Self, ConfigError> {
-        Ok(Self {
+/// A [`FrameReader`] of raw frames.
+pub type RawFrameReader<R> = FrameReader<R, RawDecoder>;
+
+impl<R: AsyncRead + Unpin, D: FrameDecoder> FrameReader<R, D> {
+    /// A reader at the start of a stream of frames, driving `decoder`.
+    pub fn new(inner: R, decoder: D) -> Self {
+        Self {
             inner,
-            frames: ReadBuffer::new(config)?,
-        })
-    }
-
-    /// Reads the next frame's header, first skipping whatever is left of the
-    /// current frame's body. Cancel-safe.
-    ///
-    /// Returns `Ok(None)` when the stream ends cleanly between two frames.
-    /// The header borrows the reader: parse it (or copy what you need) before
-    /// reading the body with [`read_body`](Self::read_body) or [`AsyncRead`].
-    ///
-    /// # Errors
-    /// The decoder's errors (a stream that ends inside a frame is
-    /// `UnexpectedEof`), transport errors, and `InvalidInput` if the reader
-    /// is configured for raw frames.
-    pub async fn next_header(&mut self) -> io::Result<Option<Header<'_>>> {
-        self.frames.expect_kind(FrameKind::Header)?;
-        if !self.open_frame().await? {
-            return Ok(None);
+            frames: ReadBuffer::new(decoder),
+            scratch: Box::default(),
         }
-        self.frames.header().map(Some)
-    }
-
-    /// Reads the next frame's header into `T`, unescaping JSON strings into
-    /// owned fields (`String`, `heapless::String`), through a scratch buffer
-    /// of `N` bytes. Cancel-safe.
-    ///
-    /// # Errors
-    /// As [`next_header`](Self::next_header), plus `InvalidData` with
-    /// [`Error::Parse`] inside if the header does not fit `T`. The frame's
-    /// body is then still unread: [`skip_body`](Self::skip_body) (or the next
-    /// `next_header*` call) passes over it, and the stream goes on.
-    pub async fn next_header_as<T: DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
-        match self.next_header().await? {
-            Some(header) => parse_header::<T, N>(header).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// Reads the next raw frame's prefix, first skipping whatever is left of
-    /// the current frame's payload, and returns the payload length.
-    /// Cancel-safe.
-    ///
-    /// Returns `Ok(None)` when the stream ends cleanly between two frames.
-    ///
-    /// # Errors
-    /// As [`next_header`](Self::next_header); `InvalidInput` if the reader is
-    /// configured for header frames.
-    pub async fn next_raw(&mut self) -> io::Result<Option<u64>> {
-        self.frames.expect_kind(FrameKind::Raw)?;
-        if !self.open_frame().await? {
-            return Ok(None);
-        }
-        Ok(Some(self.frames.body_remaining()))
     }
 
     /// Reads body bytes of the current frame into `out` and returns how many.
@@ -178,8 +135,8 @@ impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
     ///
     /// Returns `Ok(0)` once the body is complete (and between frames, or for
     /// an empty `out`). Never reads past the body: bytes of the next frame
-    /// that were already read stay buffered for it. Waits until at least one
-    /// byte is available.
+    /// that were already read stay buffered for it. Blocks until at least
+    /// one byte is available.
     ///
     /// # Errors
     /// `UnexpectedEof` ([`DecodeError::TruncatedBody`]) if the stream ends
@@ -214,9 +171,10 @@ impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
         self.frames.body_remaining()
     }
 
-    /// The configuration this reader was built with.
-    pub const fn config(&self) -> &Config {
-        self.frames.config()
+    /// The decoder, which knows where the reader stands
+    /// ([`Decoder::part`], [`Decoder::header`]).
+    pub const fn decoder(&self) -> &D {
+        self.frames.decoder()
     }
 
     /// Bytes read from the transport but not yet decoded: the start of the
@@ -275,9 +233,78 @@ impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, N> {
     }
 }
 
+impl<R: AsyncRead + Unpin, const N: usize> FrameReader<R, Decoder<N>> {
+    /// Reads the next frame's header, first skipping whatever is left of the
+    /// current frame's body. Cancel-safe.
+    ///
+    /// Returns `Ok(None)` when the stream ends cleanly between two frames.
+    /// The header borrows the reader: parse it (or copy what you need) before
+    /// reading the body with [`read_body`](Self::read_body) or [`AsyncRead`].
+    ///
+    /// # Errors
+    /// The decoder's errors (a stream that ends inside a frame is
+    /// `UnexpectedEof`) and transport errors.
+    pub async fn next_header(&mut self) -> io::Result<Option<Header<'_>>> {
+        if !self.open_frame().await? {
+            return Ok(None);
+        }
+        Ok(self.frames.decoder().header())
+    }
+
+    /// Reads the next frame's header into `T`, unescaping JSON strings into
+    /// owned fields (`String`, `heapless::String`) through a scratch buffer
+    /// of `N` bytes that the reader allocates once. Cancel-safe.
+    ///
+    /// # Errors
+    /// As [`next_header`](Self::next_header), plus `InvalidData` with a
+    /// [`ParseError`] inside if the header does not fit `T`. The frame's
+    /// body is then still unread: [`skip_body`](Self::skip_body) (or the next
+    /// `next_header*` call) passes over it, and the stream goes on.
+    pub async fn next_header_as<T: DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
+        if !self.open_frame().await? {
+            return Ok(None);
+        }
+        if self.scratch.len() < N {
+            self.scratch = vec![0; N].into_boxed_slice();
+        }
+        let Some(header) = self.frames.decoder().header() else {
+            return Ok(None);
+        };
+        Ok(Some(header.parse_unescaped(&mut self.scratch)?))
+    }
+
+    /// The configuration this reader was built with.
+    pub const fn config(&self) -> &Config {
+        self.frames.decoder().config()
+    }
+}
+
+impl<R: AsyncRead + Unpin> RawFrameReader<R> {
+    /// Reads the next raw frame's prefix, first skipping whatever is left of
+    /// the current frame's payload, and returns the payload length.
+    /// Cancel-safe.
+    ///
+    /// Returns `Ok(None)` when the stream ends cleanly between two frames.
+    ///
+    /// # Errors
+    /// The decoder's errors (a stream that ends inside a frame is
+    /// `UnexpectedEof`) and transport errors.
+    pub async fn next_start(&mut self) -> io::Result<Option<u64>> {
+        if !self.open_frame().await? {
+            return Ok(None);
+        }
+        Ok(Some(self.frames.body_remaining()))
+    }
+
+    /// The configuration this reader was built with.
+    pub const fn config(&self) -> &Config {
+        self.frames.decoder().config()
+    }
+}
+
 /// Reads the current frame's body: `Ok(())` with nothing filled at its end.
 /// See [`FrameReader::read_body`]. Cancel-safe.
-impl<R: AsyncRead + Unpin, const N: usize> AsyncRead for FrameReader<R, N> {
+impl<R: AsyncRead + Unpin, D: FrameDecoder> AsyncRead for FrameReader<R, D> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -289,7 +316,7 @@ impl<R: AsyncRead + Unpin, const N: usize> AsyncRead for FrameReader<R, N> {
     }
 }
 
-impl<R: fmt::Debug, const N: usize> fmt::Debug for FrameReader<R, N> {
+impl<R: fmt::Debug, D: fmt::Debug> fmt::Debug for FrameReader<R, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrameReader")
             .field("inner", &self.inner)
@@ -299,51 +326,32 @@ impl<R: fmt::Debug, const N: usize> fmt::Debug for FrameReader<R, N> {
     }
 }
 
-/// Writes frames to an [`AsyncWrite`]. See the [module docs](self) for an
-/// example and the error mapping. No method is cancel-safe.
+/// Writes frames to an [`AsyncWrite`]. No method is cancel-safe. See the [module docs](self) for examples
+/// and the error mapping.
 ///
-/// `N` is the header capacity of the inner [`Encoder`]. The writer does not
-/// buffer what it writes beyond one frame: [`write_frame`](Self::write_frame)
-/// and [`write_frame_from`](Self::write_frame_from) send a small frame in one
-/// write, but [`write_header`](Self::write_header) and
+/// `E` is the encoder: [`Encoder<N>`] for header frames, [`RawEncoder`] for
+/// raw frames ([`RawFrameWriter`]). The writer does not buffer what it
+/// writes beyond one frame: `write_frame` and
+/// [`write_frame_from`](Self::write_frame_from) send a small frame in one
+/// `write`, but [`write_header`](Self::write_header) and
 /// [`write_body`](Self::write_body) write at once, so wrap a socket in a
-/// [`BufWriter`](tokio::io::BufWriter) when you use them for small pieces
+/// [`BufWriter`](::tokio::io::BufWriter) when you use them for small pieces
 /// (and [`flush`](Self::flush) it).
-pub struct FrameWriter<W, const N: usize> {
+pub struct FrameWriter<W, E> {
     inner: W,
-    frames: WriteBuffer<N>,
+    frames: WriteBuffer<E>,
 }
 
-impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
-    /// A writer between frames.
-    ///
-    /// # Errors
-    /// As [`Encoder::new`]: for header frames the header limit must fit in `N`.
-    pub fn new(inner: W, config: Config) -> Result<Self, ConfigError> {
-        Ok(Self {
+/// A [`FrameWriter`] of raw frames.
+pub type RawFrameWriter<W> = FrameWriter<W, RawEncoder>;
+
+impl<W: AsyncWrite + Unpin, E: FrameEncoder> FrameWriter<W, E> {
+    /// A writer between frames, driving `encoder`.
+    pub fn new(inner: W, encoder: E) -> Self {
+        Self {
             inner,
-            frames: WriteBuffer::new(config)?,
-        })
-    }
-
-    /// Writes the prefix and header of a header frame and opens it for the
-    /// body its body key declares.
-    ///
-    /// # Errors
-    /// `InvalidInput` with the [`EncodeError`] if the header is refused
-    /// (nothing is written); transport errors.
-    pub async fn write_header<T: Serialize + ?Sized>(&mut self, header: &T) -> io::Result<()> {
-        let head = self.frames.header(header)?;
-        self.inner.write_all(head).await
-    }
-
-    /// Writes the prefix of a raw frame of `len` payload bytes and opens it.
-    ///
-    /// # Errors
-    /// As [`write_header`](Self::write_header).
-    pub async fn write_raw_start(&mut self, len: u64) -> io::Result<()> {
-        let prefix = self.frames.raw(len)?;
-        self.inner.write_all(prefix).await
+            frames: WriteBuffer::new(encoder),
+        }
     }
 
     /// Writes the next body bytes of the open frame.
@@ -366,47 +374,13 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
         self.frames.end_frame()
     }
 
-    /// Writes a whole header frame whose body is `body`, in one write when
-    /// it fits the buffer.
-    ///
-    /// # Errors
-    /// As [`write_header`](Self::write_header), and `InvalidInput` with
-    /// [`EncodeError::BodyLenMismatch`] if `body` is not as long as the
-    /// header declares. On these errors nothing is written.
-    pub async fn write_frame<T: Serialize + ?Sized>(
-        &mut self,
-        header: &T,
-        body: &[u8],
-    ) -> io::Result<()> {
-        let (head, rest) = self.frames.frame(header, body)?;
-        self.inner.write_all(head).await?;
-        self.inner.write_all(rest).await
-    }
-
-    /// Writes a whole header frame whose body is read from `source`, which
-    /// must hold exactly the declared number of bytes, and returns the body
-    /// length. A small frame goes out in one write.
+    /// Writes the rest of the open frame's body from `source`, which must
+    /// hold exactly that many bytes, closes the frame and returns how many
+    /// bytes were copied.
     ///
     /// After the declared length it reads `source` once more to make sure it
     /// has ended, so give it a source that ends: a file, a slice, or a stream
     /// behind [`AsyncReadExt::take`].
-    ///
-    /// # Errors
-    /// As [`write_header`](Self::write_header); then, as
-    /// [`write_body_from`](Self::write_body_from).
-    pub async fn write_frame_from<T, S>(&mut self, header: &T, source: &mut S) -> io::Result<u64>
-    where
-        T: Serialize + ?Sized,
-        S: AsyncRead + Unpin + ?Sized,
-    {
-        let head = self.frames.open_header(header)?;
-        self.pump(source, head).await
-    }
-
-    /// Writes the rest of the open frame's body from `source`, which must
-    /// hold exactly that many bytes, closes the frame and returns how many
-    /// bytes were copied. Reads `source` once more at the end, as
-    /// [`write_frame_from`](Self::write_frame_from) does.
     ///
     /// # Errors
     /// - `UnexpectedEof` with [`EncodeError::BodyUnderrun`] if `source` ends
@@ -417,15 +391,15 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
     ///   already written and the stream is broken: close it.
     /// - `InvalidInput` with [`EncodeError::NoFrameInProgress`]; transport
     ///   errors.
-    pub async fn write_body_from<S>(&mut self, source: &mut S) -> io::Result<u64>
-    where
-        S: AsyncRead + Unpin + ?Sized,
-    {
+    pub async fn write_body_from<S: AsyncRead + Unpin + ?Sized>(
+        &mut self,
+        source: &mut S,
+    ) -> io::Result<u64> {
         self.pump(source, 0).await
     }
 
     /// Body bytes the open frame still expects, or `None` between frames.
-    pub const fn remaining(&self) -> Option<u64> {
+    pub fn remaining(&self) -> Option<u64> {
         self.frames.encoder().remaining()
     }
 
@@ -446,9 +420,9 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
         self.inner.shutdown().await
     }
 
-    /// The configuration this writer was built with.
-    pub const fn config(&self) -> &Config {
-        self.frames.encoder().config()
+    /// The encoder.
+    pub const fn encoder(&self) -> &E {
+        self.frames.encoder()
     }
 
     /// The transport.
@@ -470,12 +444,13 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
     /// first `pending` bytes are already part of the frame, then checks that
     /// `source` has ended, writes what is pending and closes the frame;
     /// returns the body length.
-    async fn pump<S>(&mut self, source: &mut S, mut pending: usize) -> io::Result<u64>
-    where
-        S: AsyncRead + Unpin + ?Sized,
-    {
+    async fn pump<S: AsyncRead + Unpin + ?Sized>(
+        &mut self,
+        source: &mut S,
+        mut pending: usize,
+    ) -> io::Result<u64> {
         let owed = self.frames.owed()?;
-        loop {
+        let extra = loop {
             match self.frames.pump(pending)? {
                 Pump::Flush(full) => {
                     self.inner.write_all(full).await?;
@@ -485,10 +460,9 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
                     let len = read_retrying(source, room).await?;
                     pending = self.frames.pumped(pending, len)?;
                 }
-                Pump::Done => break,
+                Pump::Done(probe) => break read_retrying(source, probe).await?,
             }
-        }
-        let extra = read_retrying(source, &mut [0u8; 1]).await?;
+        };
         let rest = self.frames.source_ended(pending, extra)?;
         self.inner.write_all(rest).await?;
         self.frames.end_frame()?;
@@ -496,7 +470,85 @@ impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, N> {
     }
 }
 
-impl<W: fmt::Debug, const N: usize> fmt::Debug for FrameWriter<W, N> {
+impl<W: AsyncWrite + Unpin, const N: usize> FrameWriter<W, Encoder<N>> {
+    /// Writes the prefix and header of a frame and opens it for the body its
+    /// body key declares.
+    ///
+    /// # Errors
+    /// `InvalidInput` with the [`EncodeError`] if the header is refused
+    /// (nothing is written); transport errors.
+    pub async fn write_header<T: Serialize + ?Sized>(&mut self, header: &T) -> io::Result<()> {
+        let head = self.frames.header(header)?;
+        self.inner.write_all(head).await
+    }
+
+    /// Writes a whole frame whose body is `body`, in one `write` when it
+    /// fits the buffer.
+    ///
+    /// # Errors
+    /// As [`write_header`](Self::write_header), and `InvalidInput` with
+    /// [`EncodeError::BodyLenMismatch`] if `body` is not as long as the
+    /// header declares. On these errors nothing is written.
+    pub async fn write_frame<T: Serialize + ?Sized>(
+        &mut self,
+        header: &T,
+        body: &[u8],
+    ) -> io::Result<()> {
+        let (head, rest) = self.frames.frame(header, body)?;
+        self.inner.write_all(head).await?;
+        self.inner.write_all(rest).await
+    }
+
+    /// Writes a whole frame whose body is read from `source`, which must
+    /// hold exactly the declared number of bytes, and returns the body
+    /// length. A small frame goes out in one `write`.
+    ///
+    /// # Errors
+    /// As [`write_header`](Self::write_header); then, as
+    /// [`write_body_from`](Self::write_body_from).
+    pub async fn write_frame_from<T: Serialize + ?Sized, S: AsyncRead + Unpin + ?Sized>(
+        &mut self,
+        header: &T,
+        source: &mut S,
+    ) -> io::Result<u64> {
+        let head = self.frames.open_header(header)?;
+        self.pump(source, head).await
+    }
+
+    /// The configuration this writer was built with.
+    pub const fn config(&self) -> &Config {
+        self.frames.encoder().config()
+    }
+}
+
+impl<W: AsyncWrite + Unpin> RawFrameWriter<W> {
+    /// Writes the prefix of a raw frame of `len` payload bytes and opens it.
+    ///
+    /// # Errors
+    /// `InvalidInput` with the [`EncodeError`] if the length is refused
+    /// (nothing is written); transport errors.
+    pub async fn write_start(&mut self, len: u64) -> io::Result<()> {
+        let prefix = self.frames.start(len)?;
+        self.inner.write_all(prefix).await
+    }
+
+    /// Writes a whole raw frame, in one `write` when it fits the buffer.
+    ///
+    /// # Errors
+    /// As [`write_start`](Self::write_start).
+    pub async fn write_frame(&mut self, payload: &[u8]) -> io::Result<()> {
+        let (head, rest) = self.frames.frame(payload)?;
+        self.inner.write_all(head).await?;
+        self.inner.write_all(rest).await
+    }
+
+    /// The configuration this writer was built with.
+    pub const fn config(&self) -> &Config {
+        self.frames.encoder().config()
+    }
+}
+
+impl<W: fmt::Debug, E: fmt::Debug> fmt::Debug for FrameWriter<W, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrameWriter")
             .field("inner", &self.inner)
