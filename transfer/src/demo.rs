@@ -18,7 +18,7 @@ use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 
-use crate::connection::{self, Report, Shared};
+use crate::connection::{self, End, Report, Shared};
 use crate::log::Log;
 use crate::protocol::{
     Upload, Wire, blocking_writer, human, mib_per_s, parse_size, receipt_reader, upload_writer,
@@ -115,7 +115,7 @@ async fn transfer(
     small: &[Generated],
 ) -> Result<Transfer, Box<dyn Error>> {
     let (out, _) = OutDir::open(out)?;
-    let shared = Shared {
+    let shared = Arc::new(Shared {
         out,
         wire: Wire::Default,
         max_size: u64::MAX,
@@ -123,16 +123,23 @@ async fn transfer(
         quiet: true,
         log: Log::new(),
         aborted: AtomicU64::new(0),
-    };
+    });
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     println!("receiver listening on {addr}");
     let burst_reads = Arc::new(AtomicU64::new(0));
     let threshold = burst.len() as u64;
-    let receiver = receive_once(listener, &shared, threshold, Arc::clone(&burst_reads));
+    // Its own task, so that it runs on another worker than the sender.
+    let receiver = tokio::spawn(receive_once(
+        listener,
+        shared,
+        threshold,
+        Arc::clone(&burst_reads),
+    ));
     let start = Instant::now();
     let sender = send_all(TcpStream::connect(addr).await?, burst, large, small);
-    let (report, tally) = tokio::join!(receiver, sender);
+    let tally = sender.await;
+    let report = receiver.await?;
     Ok(Transfer {
         elapsed: start.elapsed(),
         report: report?,
@@ -162,8 +169,16 @@ fn summarize(transfer: &Transfer, total: u64, small: usize, burst: u64) {
         small as f64 / (*burst_reads).max(1) as f64
     );
     println!(
-        "received {} files, refused {} ({:?}); receipts: {} stored intact, {} refused, {} damaged",
-        report.received, report.refused, report.end, tally.intact, tally.refused, tally.damaged
+        "received {} files, refused {}{}; receipts: {} stored intact, {} refused, {} damaged",
+        report.received,
+        report.refused,
+        match &report.end {
+            End::Clean => String::new(),
+            end => format!(" (the connection ended: {end:?})"),
+        },
+        tally.intact,
+        tally.refused,
+        tally.damaged
     );
 }
 
@@ -198,7 +213,7 @@ impl<R: AsyncRead + Unpin> AsyncRead for CountingReader<R> {
 /// the reads that the first `threshold` bytes (the burst) took.
 async fn receive_once(
     listener: TcpListener,
-    shared: &Shared,
+    shared: Arc<Shared>,
     threshold: u64,
     burst_reads: Arc<AtomicU64>,
 ) -> io::Result<Report> {
@@ -211,7 +226,7 @@ async fn receive_once(
         burst_reads,
     };
     let (_stop, stopped) = watch::channel(false);
-    Ok(connection::serve(counting, write, peer, shared, stopped).await)
+    Ok(connection::serve(counting, write, peer, &shared, stopped).await)
 }
 
 /// The frames of all small files, one after the other, to be written at once.
