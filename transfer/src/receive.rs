@@ -73,15 +73,17 @@ const STOP_GRACE: Duration = Duration::from_secs(3);
 /// Runs `transfer recv`.
 pub fn run(args: Args) -> Result<ExitCode, Box<dyn Error>> {
     let addr = resolve(&args.listen)?;
-    let max_connections = fit_descriptors(args.max_connections)?;
+    // Printed after `listening on ADDR`, which stays the first line.
+    let mut notes = Vec::new();
+    let max_connections = fit_descriptors(args.max_connections, &mut notes)?;
     let (out, debris) = OutDir::open(&args.out)?;
     if debris.files > 0 {
-        println!(
+        notes.push(format!(
             "removed {} ({}) left in {} by an earlier receiver that did not finish",
             files(debris.files),
             human(debris.bytes),
             args.out.join(PARTIAL_DIR).display()
-        );
+        ));
     }
     let shared = Arc::new(Shared {
         out,
@@ -97,7 +99,7 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn Error>> {
         .enable_all()
         .build()
         .map_err(|err| format!("cannot start the runtime: {err}"))?;
-    runtime.block_on(listen(addr, shared, max_connections, args.once))
+    runtime.block_on(listen(addr, shared, max_connections, args.once, &notes))
 }
 
 /// The first address `text` names, resolved before the runtime starts.
@@ -116,8 +118,9 @@ fn worker_threads() -> usize {
 }
 
 /// Lowers `wanted` so that every connection (a socket and a file) fits the
-/// soft open-file limit (Linux: read from /proc/self/limits).
-fn fit_descriptors(wanted: usize) -> Result<usize, String> {
+/// soft open-file limit (Linux: read from /proc/self/limits); says so in
+/// `notes` when it does.
+fn fit_descriptors(wanted: usize, notes: &mut Vec<String>) -> Result<usize, String> {
     if wanted == 0 {
         return Err("--max-connections must be at least 1".to_owned());
     }
@@ -132,9 +135,9 @@ fn fit_descriptors(wanted: usize) -> Result<usize, String> {
         ));
     }
     if fits < wanted {
-        println!(
+        notes.push(format!(
             "serving at most {fits} connections at once: the open-file limit is {limit} (2 per connection, {RESERVED_DESCRIPTORS} kept free)"
-        );
+        ));
     }
     Ok(wanted.min(fits))
 }
@@ -149,19 +152,27 @@ fn open_file_limit() -> Option<u64> {
     soft.parse().ok()
 }
 
-/// Listens, serves, and stops on a signal.
+/// Listens (printing `listening on ADDR`, then `notes`), serves, and stops
+/// on a signal.
 async fn listen(
     addr: SocketAddr,
     shared: Arc<Shared>,
     max_connections: usize,
     once: bool,
+    notes: &[String],
 ) -> Result<ExitCode, Box<dyn Error>> {
     let mut signals = Signals::new()?;
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|err| format!("cannot listen on {addr}: {err}"))?;
+    // One write: whoever reads the first line finds the notes there too.
+    let mut lines = format!("listening on {}\n", listener.local_addr()?);
+    for note in notes {
+        lines.push_str(note);
+        lines.push('\n');
+    }
     let mut stdout = io::stdout();
-    writeln!(stdout, "listening on {}", listener.local_addr()?)?;
+    stdout.write_all(lines.as_bytes())?;
     stdout.flush()?;
     let ticker = tokio::spawn(tick(Arc::clone(&shared)));
     let (stop, _) = watch::channel(false);

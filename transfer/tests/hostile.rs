@@ -586,7 +586,9 @@ type Upload = (String, Vec<u8>, Vec<u8>);
 #[test]
 fn five_hundred_concurrent_uploads_arrive_intact() {
     let count = env_size("TRANSFER_TEST_UPLOADS", 500);
-    let receiver = recv(&[]);
+    // Not a timeout test: 500 client threads on a loaded machine may be
+    // descheduled for longer than a second between connecting and sending.
+    let receiver = Receiver::rust("default", &["--idle-timeout", "30"]);
     let uploads: Vec<JoinHandle<Upload>> = (0..count)
         .map(|i| {
             let addr = receiver.addr.clone();
@@ -611,7 +613,7 @@ fn five_hundred_concurrent_uploads_arrive_intact() {
 
 #[test]
 fn twenty_racing_senders_of_one_name_make_one_winner_with_pure_content() {
-    let receiver = recv(&[]);
+    let receiver = Receiver::rust("default", &["--idle-timeout", "30"]);
     let racers: Vec<JoinHandle<Vec<u8>>> = (0..20u64)
         .map(|i| {
             let addr = receiver.addr.clone();

@@ -87,37 +87,30 @@ impl Receiver {
         Self::spawn(command, out, dir)
     }
 
-    /// Starts `command` as it is; its first stdout line that starts with
-    /// `listening on ` gives the address (lines before it are kept).
+    /// Starts `command` as it is; its first stdout line must be
+    /// `listening on ADDR`.
     pub fn spawn(mut command: Command, out: PathBuf, dir: Option<TempDir>) -> Self {
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = command.spawn().expect("receiver starts");
         let stderr = drain(child.stderr.take().unwrap());
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut before = String::new();
-        let addr = loop {
-            let mut line = String::new();
-            if stdout.read_line(&mut line).unwrap() == 0 {
-                let status = child.wait().unwrap();
-                let err = stderr.join().unwrap();
-                panic!("the receiver exited ({status}) before listening:\n{before}{err}");
-            }
-            if let Some(addr) = line.trim_end().strip_prefix("listening on ") {
-                break addr.to_owned();
-            }
-            before.push_str(&line);
+        let first = read_line(&mut stdout);
+        let Some(addr) = first.trim_end().strip_prefix("listening on ") else {
+            let status = child.wait().unwrap();
+            let err = stderr.join().unwrap();
+            panic!("the first line is {first:?}, not `listening on ADDR` ({status}):\n{err}");
         };
-        let stdout = thread::spawn(move || {
-            let mut text = before;
-            stdout.read_to_string(&mut text).unwrap();
-            text
-        });
+        let addr = addr.to_owned();
+        assert!(
+            addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
+            "{addr}"
+        );
         Self {
             child,
             addr,
             out,
             dir,
-            stdout,
+            stdout: drain(stdout),
             stderr,
         }
     }
