@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -63,6 +63,11 @@ pub struct Args {
 
 /// Descriptors kept free of connections: the listener, stdio, the lock.
 const RESERVED_DESCRIPTORS: u64 = 16;
+
+/// Connections the kernel queues until they are accepted (capped by
+/// `net.core.somaxconn` on Linux); the usual 128 is too few for the
+/// connections that wait while `--max-connections` are served.
+const BACKLOG: u32 = 1024;
 
 /// First and longest pause after a failed accept.
 const BACKOFF: (Duration, Duration) = (Duration::from_millis(100), Duration::from_secs(1));
@@ -162,9 +167,7 @@ async fn listen(
     notes: &[String],
 ) -> Result<ExitCode, Box<dyn Error>> {
     let mut signals = Signals::new()?;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|err| format!("cannot listen on {addr}: {err}"))?;
+    let listener = bind(addr).map_err(|err| format!("cannot listen on {addr}: {err}"))?;
     // One write: whoever reads the first line finds the notes there too.
     let mut lines = format!("listening on {}\n", listener.local_addr()?);
     for note in notes {
@@ -183,6 +186,19 @@ async fn listen(
     };
     ticker.abort();
     Ok(code)
+}
+
+/// A listener on `addr` whose accept queue holds [`BACKLOG`] connections:
+/// those waiting for a free slot under `--max-connections`.
+fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }
 
 /// Summarises held-back log lines once a second.

@@ -580,8 +580,25 @@ fn sender_exit_status_when_refused_timed_out_or_the_receiver_is_gone() {
     assert_eq!(status(&cut), Some(3), "{cut:?}");
 }
 
+/// Sends one frame, half-closes and reads the answer; the error says
+/// which step failed.
+fn upload_reporting(addr: &str, frame: &[u8]) -> Result<Vec<u8>, String> {
+    let mut stream = TcpStream::connect(addr).map_err(|err| format!("connect: {err}"))?;
+    stream
+        .write_all(frame)
+        .map_err(|err| format!("write: {err}"))?;
+    stream
+        .shutdown(Shutdown::Write)
+        .map_err(|err| format!("shutdown: {err}"))?;
+    let mut answer = Vec::new();
+    stream
+        .read_to_end(&mut answer)
+        .map_err(|err| format!("read: {err}"))?;
+    Ok(answer)
+}
+
 /// A name, the body sent under it, and what came back.
-type Upload = (String, Vec<u8>, Vec<u8>);
+type Upload = (String, Vec<u8>, Result<Vec<u8>, String>);
 
 #[test]
 fn five_hundred_concurrent_uploads_arrive_intact() {
@@ -595,7 +612,8 @@ fn five_hundred_concurrent_uploads_arrive_intact() {
             thread::spawn(move || {
                 let name = format!("u{i:03}.bin");
                 let body = content(i as u64, 8_000 + i);
-                let answer = send_raw_frames(&addr, &[upload_frame(&format!("\"{name}\""), &body)]);
+                let frame = upload_frame(&format!("\"{name}\""), &body);
+                let answer = upload_reporting(&addr, &frame);
                 (name, body, answer)
             })
         })
@@ -603,6 +621,24 @@ fn five_hundred_concurrent_uploads_arrive_intact() {
     let uploads: Vec<Upload> = uploads.into_iter().map(|u| u.join().unwrap()).collect();
     let finished = receiver.stop();
     for (name, body, answer) in uploads {
+        let answer = answer.unwrap_or_else(|err| {
+            let port = err
+                .rsplit("port ")
+                .next()
+                .unwrap_or("?")
+                .trim_end_matches(')');
+            let logged: Vec<&str> = finished
+                .stdout
+                .lines()
+                .chain(finished.stderr.lines())
+                .filter(|line| line.contains(&format!(":{port} ")))
+                .collect();
+            panic!(
+                "{name}: {err}; stored: {}; the receiver said {logged:?}; its stderr:\n{}",
+                finished.files.contains_key(&name),
+                finished.stderr
+            )
+        });
         let receipt = receipts(&answer);
         assert_eq!(receipt.len(), 1, "{name}: {}", finished.stderr);
         assert_eq!(parse(&receipt[0])["sha256"], hex_sha256(&body), "{name}");
