@@ -26,7 +26,8 @@ pub const POLICY: &str = r#"FILE NAMES AND FILES (what the receiver accepts):
 
 LIMITS (what the receiver survives):
   At most --max-connections connections are served at once (lowered to fit
-  the open-file limit); others wait. Accept errors (out of descriptors)
+  the open-file limit); others wait in the kernel's accept queue (1024,
+  capped by net.core.somaxconn). Accept errors (out of descriptors)
   pause 100 ms to 1 s instead of spinning. A connection on which nothing
   moves for --idle-timeout seconds (no byte read, no receipt byte written)
   is closed and its temporary file removed. SIGINT and SIGTERM stop
