@@ -2,10 +2,12 @@
 //! differs from the length its header declares.
 //!
 //! The header is the single source of truth for the body length. The encoder
-//! serializes your header, reads the body key back out of the JSON it wrote
-//! (with the decoder's own check), and from then on counts body bytes against
-//! that number: a chunk that would overrun it is refused, and closing the
-//! frame early is an error. It does not add the body key for you: put the
+//! serializes your header (serde-json-core writes what needs escaping, the
+//! encoder copies the rest in bulk), takes the body key's value as it is
+//! written and holds the JSON to the decoder's rules (an object, one
+//! top-level body key, a non-negative integer length), and from then on
+//! counts body bytes against that number: a chunk that would overrun it is
+//! refused, and closing the frame early is an error. It does not add the body key for you: put the
 //! length in your header struct, where the receiver will look for it.
 //!
 //! Body bytes are not copied: [`Encoder::body`] checks a chunk and hands the
@@ -39,18 +41,18 @@
 //! # Ok::<(), unstick::Error>(())
 //! ```
 //!
-//! # Panics
-//! serde-json-core's serializer panics (`unreachable!`) on a header type that
-//! serializes a `char`, an enum tuple variant, or a custom serialization
-//! error. Header types made of structs, strings, integers, booleans, options,
-//! sequences and unit enum variants are safe.
+//! # Header types
+//! Any `Serialize` type works, and none can make the encoder panic: what
+//! serde-json-core cannot write (a `char`, an enum tuple variant, a 128-bit
+//! integer) is refused with [`EncodeError::Unserializable`], and an error of
+//! the type's own `Serialize` with [`EncodeError::SerializeFailed`].
 
 use serde::Serialize;
 
 use crate::body_count::BodyCount;
 use crate::config::Config;
 use crate::error::{ConfigError, EncodeError};
-use crate::header;
+use crate::ser::{self, SerError};
 
 /// A frame encoder with a header buffer of `N` bytes, in which headers are
 /// serialized and checked before anything reaches your buffer. See the
@@ -236,9 +238,16 @@ impl<const N: usize> Encoder<N> {
         self.body.ready()?;
         let max = self.config.max_header_len().unwrap_or(N);
         let scratch = self.scratch.get_mut(..max).unwrap_or(&mut []);
-        let json_len = serde_json_core::to_slice(header, scratch)
-            .map_err(|_| EncodeError::HeaderTooLong { max })?;
-        let (_, body_len) = header::check(&self.scratch[..json_len], self.config.body_key())?;
+        let (json_len, body_len) = ser::serialize_header(header, scratch, self.config.body_key())
+            .map_err(|err| match err {
+            SerError::BufferFull => EncodeError::HeaderTooLong { max },
+            SerError::Invalid(err) => EncodeError::InvalidHeader(err),
+            SerError::Unsupported { offset, what } => EncodeError::Unserializable {
+                offset,
+                value: what,
+            },
+            SerError::Custom => EncodeError::SerializeFailed,
+        })?;
         check_body_len(&self.config, body_len)?;
         self.config
             .prefix()
@@ -432,5 +441,29 @@ mod tests {
         assert_eq!(encoder.body(b""), Ok(&b""[..]));
         encoder.reset();
         assert_eq!(encoder.body(b"a"), Err(EncodeError::NoFrameInProgress));
+    }
+
+    #[test]
+    fn values_serde_json_core_cannot_write_are_refused_not_panicked_on() {
+        #[derive(Serialize)]
+        struct Initial {
+            initial: char,
+            file_size: u64,
+        }
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0xee; 64];
+        let header = Initial {
+            initial: 'x',
+            file_size: 0,
+        };
+        assert_eq!(
+            encoder.header(&header, &mut out),
+            Err(EncodeError::Unserializable {
+                offset: 11,
+                value: crate::UnserializableValue::Char
+            })
+        );
+        assert_eq!(out, [0xee; 64]);
+        assert_eq!(encoder.remaining(), None);
     }
 }

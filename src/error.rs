@@ -390,6 +390,44 @@ pub enum EncodeError {
     },
     /// Body bytes were given while no frame was open.
     NoFrameInProgress,
+    /// The header type serializes a value that serde-json-core cannot write
+    /// (it would panic); nothing was written.
+    Unserializable {
+        /// Offset in the header at which the value would start.
+        offset: usize,
+        /// What the value is.
+        value: UnserializableValue,
+    },
+    /// The header type's own `Serialize` implementation reported an error.
+    SerializeFailed,
+}
+
+/// A value serde-json-core cannot write, named in
+/// [`EncodeError::Unserializable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum UnserializableValue {
+    /// A `char` (as a value or a map key): use a `&str` or a `heapless::String`.
+    Char,
+    /// An enum tuple variant (`E::V(a, b)`): use a struct variant or a struct.
+    TupleVariant,
+    /// A `u128` or `i128`.
+    Int128,
+    /// serde-json-core's `EscapedStr` wrapped around something else than a
+    /// string.
+    EscapedNonString,
+}
+
+impl fmt::Display for UnserializableValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Char => "a char",
+            Self::TupleVariant => "an enum tuple variant",
+            Self::Int128 => "a 128-bit integer",
+            Self::EscapedNonString => "an EscapedStr that is not a string",
+        })
+    }
 }
 
 impl fmt::Display for EncodeError {
@@ -431,6 +469,13 @@ impl fmt::Display for EncodeError {
                 "a new frame was started while the current one still expects {remaining} body bytes"
             ),
             Self::NoFrameInProgress => f.write_str("body bytes given while no frame is open"),
+            Self::Unserializable { offset, value } => write!(
+                f,
+                "the header holds {value} at offset {offset}, which serde-json-core cannot serialize"
+            ),
+            Self::SerializeFailed => {
+                f.write_str("the header type's Serialize implementation reported an error")
+            }
         }
     }
 }
@@ -480,12 +525,19 @@ pub enum ParseError {
     /// too small, or a borrowed `&str` field given an escaped string.
     Rejected,
     /// The type asks for what the parser does not support: self-describing
-    /// input (`deserialize_any`: untagged enums, `#[serde(flatten)]`), raw
-    /// bytes, or map keys read as owned `String`s.
+    /// input (`deserialize_any`: untagged enums, `#[serde(flatten)]`) or raw
+    /// bytes.
     Unsupported,
     /// The parser met a value of a shape the type did not expect at that
     /// point (for example `5.0` for an integer field).
     UnexpectedValue,
+    /// A string the type reads holds a UTF-16 surrogate escape
+    /// (`"\ud83d\ude00"`: how Python's `json.dumps` writes a character above
+    /// U+FFFF, such as an emoji). It is valid JSON and the frame decodes, but
+    /// serde-json-core cannot decode the escape: read such a header as text
+    /// ([`Header::json`](crate::Header::json)), or have the sender write
+    /// UTF-8 (`json.dumps(..., ensure_ascii=False)`).
+    UndecodableEscape,
 }
 
 impl fmt::Display for ParseError {
@@ -505,9 +557,12 @@ impl fmt::Display for ParseError {
                 "the header type refused the header: a missing field, an unknown variant, a field too small, or a borrowed &str field given an escaped string"
             }
             Self::Unsupported => {
-                "the header type needs what the parser lacks: self-describing input (untagged enums, flatten), bytes, or owned String map keys"
+                "the header type needs what the parser lacks: self-describing input (untagged enums, flatten) or bytes"
             }
             Self::UnexpectedValue => "a header value has a shape its field does not expect",
+            Self::UndecodableEscape => {
+                "a header string holds a UTF-16 surrogate escape (such as \\ud83d\\ude00) that serde-json-core cannot decode: read the header as JSON text"
+            }
         })
     }
 }

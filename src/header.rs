@@ -36,7 +36,8 @@ use crate::error::{HeaderError, JsonType};
 pub const MAX_NESTING: usize = 128;
 
 /// Checks `json` as a frame header and returns it as text with the body
-/// length it declares under `key`.
+/// length it declares under `key`, which must need no escaping in JSON (as
+/// [`ConfigBuilder::body_key`](crate::ConfigBuilder::body_key) ensures).
 pub(crate) fn check<'a>(json: &'a [u8], key: &str) -> Result<(&'a str, u64), HeaderError> {
     let text = core::str::from_utf8(json).map_err(|err| HeaderError::NotUtf8 {
         valid_up_to: err.valid_up_to(),
@@ -108,7 +109,7 @@ struct Scanner<'a> {
     key: &'a [u8],
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
     fn header(&mut self) -> Result<u64, HeaderError> {
         self.skip_ws();
         let first = self.peek().ok_or_else(|| self.unexpected())?;
@@ -143,10 +144,10 @@ impl Scanner<'_> {
         loop {
             self.skip_ws();
             let key_offset = self.pos;
-            let is_body_key = self.string(Some(self.key))?;
+            let is_body_key = self.member_key_is_body_key()?;
             self.colon()?;
             if !is_body_key {
-                self.value(1)?;
+                self.member_value()?;
             } else if body_len.is_some() {
                 return Err(HeaderError::DuplicateBodyKey { offset: key_offset });
             } else {
@@ -161,6 +162,33 @@ impl Scanner<'_> {
                 }
                 _ => return Err(self.unexpected()),
             }
+        }
+    }
+
+    /// A key of the top-level object; returns whether it is the body key.
+    /// The body key needs no escaping (the configuration refuses one that
+    /// does), so the body key written plainly is recognised without a scan.
+    fn member_key_is_body_key(&mut self) -> Result<bool, HeaderError> {
+        let plain = self
+            .bytes
+            .get(self.pos..)
+            .and_then(|rest| rest.strip_prefix(b"\""))
+            .and_then(|rest| rest.strip_prefix(self.key))
+            .is_some_and(|after| after.first() == Some(&b'"'));
+        if plain {
+            self.pos += self.key.len() + 2;
+            return Ok(true);
+        }
+        self.string(Some(self.key))
+    }
+
+    /// A value of the top-level object that is not the body length: strings
+    /// and numbers directly, anything else through [`value`](Self::value).
+    fn member_value(&mut self) -> Result<(), HeaderError> {
+        match self.peek() {
+            Some(b'"') => self.string(None).map(drop),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            _ => self.value(1),
         }
     }
 
@@ -179,11 +207,7 @@ impl Scanner<'_> {
         if !number.integer {
             return Err(HeaderError::BodyLenNotInteger { offset });
         }
-        self.bytes[offset..number.digits_end]
-            .iter()
-            .try_fold(0u64, |acc, &digit| {
-                acc.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
-            })
+        parse_u64(&self.bytes[offset..number.digits_end])
             .ok_or(HeaderError::BodyLenOverflow { offset })
     }
 
@@ -279,9 +303,21 @@ impl Scanner<'_> {
     /// equals those bytes.
     fn string(&mut self, compare: Option<&[u8]>) -> Result<bool, HeaderError> {
         self.expect(b'"')?;
-        let mut rest = compare;
+        let run = plain_run(self.rest());
+        self.pos += run.len();
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+            return Ok(compare == Some(run));
+        }
+        self.escaped_string(compare.and_then(|key| key.strip_prefix(run)))
+    }
+
+    /// The rest of a string literal from an escape or a byte that cannot be
+    /// in a string; `rest` is what is left of the compared bytes, if they
+    /// matched so far.
+    fn escaped_string(&mut self, mut rest: Option<&[u8]>) -> Result<bool, HeaderError> {
         loop {
-            let run = plain_run(self.bytes.get(self.pos..).unwrap_or_default());
+            let run = plain_run(self.rest());
             self.pos += run.len();
             rest = rest.and_then(|r| r.strip_prefix(run));
             match self.peek() {
@@ -390,9 +426,7 @@ impl Scanner<'_> {
     }
 
     fn digits(&mut self) {
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.pos += 1;
-        }
+        self.pos += digit_run(self.rest());
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<(), HeaderError> {
@@ -403,7 +437,10 @@ impl Scanner<'_> {
     }
 
     fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        while let Some(&byte) = self.bytes.get(self.pos) {
+            if byte > b' ' || !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+                return;
+            }
             self.pos += 1;
         }
     }
@@ -424,6 +461,10 @@ impl Scanner<'_> {
         found
     }
 
+    fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -437,20 +478,65 @@ impl Scanner<'_> {
 }
 
 /// The longest prefix of `bytes` that a string literal holds as it is: no
-/// quote, backslash or control character. Looks at 8 bytes per step while
-/// none of them is special, then byte by byte.
+/// quote, backslash or control character. Looks at 8 bytes per step; the
+/// last step looks at the last 8 bytes again, so only inputs shorter than 8
+/// bytes go byte by byte.
+#[inline]
 fn plain_run(bytes: &[u8]) -> &[u8] {
     let mut end = 0;
-    while let Some(chunk) = bytes.get(end..end + 8) {
-        if has_special_byte(word(chunk)) {
-            break;
+    while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk) {
+        let mask = special_mask(u64::from_le_bytes(*chunk));
+        if mask != 0 {
+            return &bytes[..end + first_flagged(mask)];
         }
         end += 8;
     }
-    while bytes.get(end).is_some_and(|&byte| !is_special(byte)) {
-        end += 1;
+    if end == bytes.len() {
+        return bytes;
     }
-    &bytes[..end]
+    let Some(last) = bytes.last_chunk() else {
+        let run = bytes.iter().position(|&byte| is_special(byte));
+        return &bytes[..run.unwrap_or(bytes.len())];
+    };
+    // The first `seen` bytes of `last` were looked at already.
+    let seen = 8 - (bytes.len() - end);
+    let mask = special_mask(u64::from_le_bytes(*last)) >> (8 * seen);
+    if mask == 0 {
+        bytes
+    } else {
+        &bytes[..end + first_flagged(mask)]
+    }
+}
+
+/// Whether some byte of `bytes` cannot be in a string literal as it is
+/// (see [`is_special`]). Looks at 8 bytes per step, the last 8 first; only
+/// inputs shorter than 8 bytes go byte by byte.
+pub(crate) fn has_special(bytes: &[u8]) -> bool {
+    let word_has = |word: &[u8; 8]| special_mask(u64::from_le_bytes(*word)) != 0;
+    match bytes.last_chunk() {
+        Some(last) => {
+            word_has(last)
+                || bytes
+                    .chunks_exact(8)
+                    .any(|chunk| chunk.first_chunk().is_some_and(word_has))
+        }
+        None => bytes.iter().any(|&byte| is_special(byte)),
+    }
+}
+
+/// Whether `bytes` holds a backslash, that is (in checked JSON) an escape.
+/// Looks at 8 bytes per step, as [`has_special`].
+pub(crate) fn has_backslash(bytes: &[u8]) -> bool {
+    let word_has = |word: &[u8; 8]| bytes_below(u64::from_le_bytes(*word) ^ repeat(b'\\'), 1) != 0;
+    match bytes.last_chunk() {
+        Some(last) => {
+            word_has(last)
+                || bytes
+                    .chunks_exact(8)
+                    .any(|chunk| chunk.first_chunk().is_some_and(word_has))
+        }
+        None => bytes.contains(&b'\\'),
+    }
 }
 
 /// Whether a string literal cannot hold `byte` as it is.
@@ -458,33 +544,59 @@ fn is_special(byte: u8) -> bool {
     byte == b'"' || byte == b'\\' || byte < 0x20
 }
 
-/// Eight bytes as one word (the byte order does not matter to the tests below).
-fn word(chunk: &[u8]) -> u64 {
-    let mut bytes = [0; 8];
-    bytes.copy_from_slice(chunk);
-    u64::from_le_bytes(bytes)
-}
-
 /// `n` in every byte of a word.
 const fn repeat(n: u8) -> u64 {
     0x0101_0101_0101_0101 * n as u64
 }
 
-/// Whether some byte of `word` is below `n`, for `n` <= 0x80. If no byte is,
-/// subtracting `n` from every byte borrows nowhere and sets top bits only in
-/// bytes that had theirs set already, which `!word` clears. If some are, the
-/// lowest of them wraps around to a value >= 0x80 while its own top bit was
-/// clear.
-const fn has_byte_below(word: u64, n: u8) -> bool {
-    word.wrapping_sub(repeat(n)) & !word & repeat(0x80) != 0
+/// The index of the byte of a little-endian word that holds the lowest set
+/// bit of `mask`.
+const fn first_flagged(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
 }
 
-/// Whether some byte of `word` is special (see [`is_special`]): a byte equal
-/// to `b` is a zero byte of `word ^ repeat(b)`, that is a byte below 1.
-const fn has_special_byte(word: u64) -> bool {
-    has_byte_below(word, 0x20)
-        || has_byte_below(word ^ repeat(b'"'), 1)
-        || has_byte_below(word ^ repeat(b'\\'), 1)
+/// A mask whose lowest set bit is the top bit of the lowest byte of `word`
+/// below `n` (`n` <= 0x80); 0 if no byte is. Subtracting `n` from every
+/// byte borrows nowhere below that byte and sets top bits only in bytes that
+/// had theirs set already, which `!word` clears; that byte wraps around to
+/// a value >= 0x80 while its own top bit was clear. Bytes above it may be
+/// flagged too (by the borrow): only the lowest flag is exact.
+const fn bytes_below(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(repeat(n)) & !word & repeat(0x80)
+}
+
+/// A mask whose lowest set bit flags the first special byte of `word` (see
+/// [`is_special`]); 0 if there is none. A byte equal to `b` is a zero byte
+/// of `word ^ repeat(b)`, that is a byte below 1.
+const fn special_mask(word: u64) -> u64 {
+    bytes_below(word, 0x20)
+        | bytes_below(word ^ repeat(b'"'), 1)
+        | bytes_below(word ^ repeat(b'\\'), 1)
+}
+
+/// The number of ASCII digits `bytes` starts with. Looks at 8 bytes per
+/// step: in `word ^ repeat(b'0')` a digit is a byte below 10, and adding
+/// 0x76 to its low 7 bits sets the top bit exactly in the bytes that are
+/// not (no carry crosses a byte: 0x7f + 0x76 < 0x100).
+fn digit_run(bytes: &[u8]) -> usize {
+    let mut end = 0;
+    while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk) {
+        let x = u64::from_le_bytes(*chunk) ^ repeat(b'0');
+        let not_digit = (((x & repeat(0x7f)) + repeat(0x76)) | x) & repeat(0x80);
+        if not_digit != 0 {
+            return end + first_flagged(not_digit);
+        }
+        end += 8;
+    }
+    let rest = bytes.get(end..).unwrap_or_default();
+    end + rest.iter().take_while(|byte| byte.is_ascii_digit()).count()
+}
+
+/// The value of a run of ASCII digits, if it fits in a `u64`.
+fn parse_u64(digits: &[u8]) -> Option<u64> {
+    digits.iter().try_fold(0u64, |acc, &digit| {
+        acc.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+    })
 }
 
 fn parse_hex4(digits: &[u8]) -> Option<u32> {
@@ -518,6 +630,75 @@ mod tests {
             assert_eq!(plain_run(&[plain; 19]).len(), 19, "byte {plain:#x}");
         }
         assert_eq!(plain_run(b""), b"");
+    }
+
+    #[test]
+    fn plain_run_is_exact_for_every_length_and_position() {
+        for len in 0..24 {
+            for at in 0..len {
+                for special in [0, 0x1f, b'"', b'\\'] {
+                    let mut bytes = [0xe9; 24];
+                    bytes[at] = special;
+                    bytes[len..].fill(b'"');
+                    let expected = bytes[..len].iter().position(|&b| is_special(b));
+                    assert_eq!(plain_run(&bytes[..len]).len(), expected.unwrap_or(len));
+                    assert_eq!(plain_run(&bytes).len(), at, "len {len}, at {at}");
+                }
+            }
+            assert_eq!(plain_run(&[b'~'; 24][..len]).len(), len);
+        }
+    }
+
+    #[test]
+    fn has_special_finds_a_special_byte_anywhere() {
+        for len in 0..24 {
+            assert!(!has_special(&[0xe9; 24][..len]));
+            for at in 0..len {
+                for special in [0, 0x1f, b'"', b'\\'] {
+                    let mut bytes = [b'~'; 24];
+                    bytes[at] = special;
+                    assert!(has_special(&bytes[..len]), "len {len}, at {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn has_backslash_finds_one_anywhere() {
+        for len in 0..24 {
+            assert!(!has_backslash(&[b'"'; 24][..len]));
+            for at in 0..len {
+                let mut bytes = [0xdc; 24];
+                bytes[at] = b'\\';
+                assert!(has_backslash(&bytes[..len]), "len {len}, at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn digit_run_counts_exactly_the_leading_digits() {
+        for len in 0..24 {
+            for stop in 0..=255u8 {
+                let mut bytes = [b'7'; 24];
+                bytes[len] = stop;
+                let expected = if stop.is_ascii_digit() { 24 } else { len };
+                assert_eq!(digit_run(&bytes), expected, "len {len}, stop {stop:#x}");
+                assert_eq!(digit_run(&bytes[..len]), len);
+            }
+        }
+    }
+
+    #[test]
+    fn parse_u64_refuses_only_what_does_not_fit() {
+        assert_eq!(parse_u64(b"0"), Some(0));
+        assert_eq!(
+            parse_u64(b"9999999999999999999"),
+            Some(9_999_999_999_999_999_999)
+        );
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64(b"18446744073709551616"), None);
+        assert_eq!(parse_u64(b"00000000000000000000001"), Some(1));
+        assert_eq!(parse_u64(b"99999999999999999999"), None);
     }
 
     #[test]

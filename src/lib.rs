@@ -233,11 +233,21 @@ pub mod io;
 pub mod prefix;
 pub mod raw_decoder;
 pub mod raw_encoder;
+mod ser;
+
+/// unstick wire format 1: the normative specification (the repository's
+/// `SPEC.md`), with byte diagrams, numbered rules, every error condition and
+/// the transfer tool's receipt frame.
+#[doc = include_str!("../SPEC.md")]
+pub mod spec {}
 
 pub use config::{Config, ConfigBuilder, DEFAULT_BODY_KEY};
 pub use decoder::Decoder;
 pub use encoder::{Encoder, FrameHead};
-pub use error::{ConfigError, DecodeError, EncodeError, Error, HeaderError, JsonType, ParseError};
+pub use error::{
+    ConfigError, DecodeError, EncodeError, Error, HeaderError, JsonType, ParseError,
+    UnserializableValue,
+};
 pub use event::{Event, Header, Part, RawEvent};
 pub use framing::{FrameDecoder, FrameEncoder};
 pub use header::MAX_NESTING;

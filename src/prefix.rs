@@ -157,23 +157,33 @@ impl Prefix {
         Ok(())
     }
 
-    /// Folds the `index`-th byte of the prefix (counting from 0 in wire
-    /// order) into the accumulated raw value.
-    pub(crate) const fn accumulate(&self, acc: u64, index: usize, byte: u8) -> u64 {
+    /// Folds the next byte of the prefix (in wire order) into the
+    /// accumulated value. Big endian shifts bytes in at the bottom, little
+    /// endian at the top, so that only constant shifts are needed: a
+    /// variable 64-bit shift costs a library call on 32-bit targets.
+    pub(crate) const fn accumulate(&self, acc: u64, byte: u8) -> u64 {
         match self.endian {
             Endian::Big => (acc << 8) | byte as u64,
-            Endian::Little => acc | (byte as u64) << (8 * index),
+            Endian::Little => (acc >> 8) | (byte as u64) << 56,
         }
     }
 
-    /// Interprets the raw value of a complete prefix.
-    pub(crate) const fn interpret(&self, raw: u64) -> PrefixValue {
-        let top_bit = 1u64 << (self.width.bits() - 1);
+    /// Interprets the accumulated value of a complete prefix.
+    pub(crate) const fn interpret(&self, acc: u64) -> PrefixValue {
+        let raw = match (self.endian, self.width) {
+            (Endian::Big, _) | (Endian::Little, Width::Eight) => acc,
+            (Endian::Little, Width::One) => acc >> 56,
+            (Endian::Little, Width::Two) => acc >> 48,
+            (Endian::Little, Width::Four) => acc >> 32,
+        };
+        let signed = match self.width {
+            Width::One => raw as u8 as i8 as i64,
+            Width::Two => raw as u16 as i16 as i64,
+            Width::Four => raw as u32 as i32 as i64,
+            Width::Eight => raw as i64,
+        };
         match self.sign {
-            Sign::Signed if raw & top_bit != 0 => {
-                let shift = 64 - self.width.bits();
-                PrefixValue::Negative(((raw << shift) as i64) >> shift)
-            }
+            Sign::Signed if signed < 0 => PrefixValue::Negative(signed),
             _ => PrefixValue::Len(raw),
         }
     }
@@ -202,7 +212,7 @@ impl PartialPrefix {
     pub(crate) fn read(&mut self, prefix: Prefix, input: &mut &[u8]) -> Option<PrefixValue> {
         while self.have() < prefix.size() {
             let (&byte, rest) = input.split_first()?;
-            self.acc = prefix.accumulate(self.acc, self.have(), byte);
+            self.acc = prefix.accumulate(self.acc, byte);
             self.have += 1;
             *input = rest;
         }
@@ -215,10 +225,7 @@ mod tests {
     use super::*;
 
     fn read(prefix: Prefix, bytes: &[u8]) -> PrefixValue {
-        let raw = bytes
-            .iter()
-            .enumerate()
-            .fold(0, |acc, (i, &b)| prefix.accumulate(acc, i, b));
+        let raw = bytes.iter().fold(0, |acc, &b| prefix.accumulate(acc, b));
         prefix.interpret(raw)
     }
 

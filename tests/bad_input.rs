@@ -4,160 +4,16 @@
 
 mod common;
 
-use common::{header_frame, prefix_bytes, raw_frame};
+use common::{good_frame, header_frame, hostile_fields, prefix_bytes, raw_frame};
 use std::ops::ControlFlow;
 
 use unstick::{
     Config, DecodeError, Decoder, Event, HeaderError, JsonType, Prefix, RawDecoder, RawEvent,
 };
 
-/// A well-formed header frame under `config`.
-fn good_frame(config: Config, body: &[u8]) -> Vec<u8> {
-    header_frame(
-        config.prefix(),
-        &format!(r#"{{"file_size":{}}}"#, body.len()),
-        body,
-    )
-}
-
-struct Case {
-    name: &'static str,
-    config: Config,
-    /// The frame up to and including the bad field.
-    bad: Vec<u8>,
-    error: DecodeError,
-}
-
-fn json_case(name: &'static str, json: &str, err: HeaderError) -> Case {
-    Case {
-        name,
-        config: Config::default(),
-        bad: header_frame(Prefix::NETWORK, json, b""),
-        error: DecodeError::InvalidHeader(err),
-    }
-}
-
-fn cases() -> Vec<Case> {
-    let wrong = |found| HeaderError::BodyLenWrongType { offset: 13, found };
-    let small_bodies = Config::builder().max_body_len(4).build().unwrap();
-    let mut not_utf8 = prefix_bytes(Prefix::NETWORK, 9);
-    not_utf8.extend_from_slice(b"{\"a\":\"\xff\"}");
-    vec![
-        Case {
-            name: "header length zero",
-            config: Config::default(),
-            bad: vec![0, 0, 0, 0],
-            error: DecodeError::HeaderLenZero,
-        },
-        Case {
-            name: "header length of 4 GiB",
-            config: Config::default(),
-            bad: vec![0xff; 4],
-            error: DecodeError::HeaderTooLong {
-                len: u32::MAX as u64,
-                max: 256,
-            },
-        },
-        Case {
-            name: "negative python prefix",
-            config: Config::python_struct(),
-            bad: (-2i32).to_le_bytes().to_vec(),
-            error: DecodeError::NegativeLength { value: -2 },
-        },
-        Case {
-            name: "header body length above the limit",
-            config: small_bodies,
-            bad: header_frame(Prefix::NETWORK, r#"{"file_size":5}"#, b""),
-            error: DecodeError::BodyTooLong { len: 5, max: 4 },
-        },
-        Case {
-            name: "header not UTF-8",
-            config: Config::default(),
-            bad: not_utf8,
-            error: DecodeError::InvalidHeader(HeaderError::NotUtf8 { valid_up_to: 6 }),
-        },
-        json_case(
-            "header not JSON",
-            "file_size=5",
-            HeaderError::Syntax {
-                offset: 1,
-                found: Some(b'i'),
-            },
-        ),
-        json_case(
-            "header cut short",
-            r#"{"file_size":5"#,
-            HeaderError::Syntax {
-                offset: 14,
-                found: None,
-            },
-        ),
-        json_case(
-            "header not an object",
-            r#""hi""#,
-            HeaderError::NotAnObject {
-                found: JsonType::String,
-            },
-        ),
-        json_case(
-            "body length negative",
-            r#"{"file_size":-1}"#,
-            HeaderError::BodyLenNegative { offset: 13 },
-        ),
-        json_case(
-            "body length float",
-            r#"{"file_size":1.5}"#,
-            HeaderError::BodyLenNotInteger { offset: 13 },
-        ),
-        json_case(
-            "body length exponent",
-            r#"{"file_size":1e9}"#,
-            HeaderError::BodyLenNotInteger { offset: 13 },
-        ),
-        json_case(
-            "body length string",
-            r#"{"file_size":"9"}"#,
-            wrong(JsonType::String),
-        ),
-        json_case(
-            "body length bool",
-            r#"{"file_size":false}"#,
-            wrong(JsonType::Bool),
-        ),
-        json_case(
-            "body length null",
-            r#"{"file_size":null}"#,
-            wrong(JsonType::Null),
-        ),
-        json_case(
-            "body length array",
-            r#"{"file_size":[9]}"#,
-            wrong(JsonType::Array),
-        ),
-        json_case(
-            "body length beyond u64",
-            r#"{"file_size":99999999999999999999}"#,
-            HeaderError::BodyLenOverflow { offset: 13 },
-        ),
-        json_case(
-            "duplicate body key",
-            r#"{"file_size":0,"file_size":5}"#,
-            HeaderError::DuplicateBodyKey { offset: 15 },
-        ),
-        json_case(
-            "nesting too deep",
-            &format!(r#"{{"a":{}"#, "[".repeat(unstick::MAX_NESTING)),
-            HeaderError::TooDeep {
-                offset: 5 + unstick::MAX_NESTING - 1,
-                max: unstick::MAX_NESTING,
-            },
-        ),
-    ]
-}
-
 #[test]
 fn every_hostile_field_has_its_error_and_nothing_after_it_is_consumed() {
-    for case in cases() {
+    for case in hostile_fields() {
         let mut decoder = Decoder::<256>::new(case.config).unwrap();
         // The frame after the bad field: the decoder must leave it alone.
         let next = good_frame(case.config, b"next");

@@ -1,17 +1,24 @@
 //! Arbitrary bytes as a JSON header: the crate's verdict agrees with
 //! serde_json, and typed parsing of an accepted header (borrowed and
-//! unescaped) never panics and reads the same body length.
+//! unescaped) never panics and reads the same body length. `parse` refuses
+//! exactly the headers with an escaped string the type reads
+//! ([`check_escapes`]); without any escape it reads what `parse_unescaped`
+//! reads. With owned `String` keys (on which serde-json-core alone panics)
+//! it reads the keys serde_json reads.
 #![no_main]
+
+use std::collections::BTreeMap;
 
 use heapless::String;
 use libfuzzer_sys::fuzz_target;
 use serde::Deserialize;
-use unstick::{DecodeError, Header, HeaderError, JsonType};
-use unstick_fuzz::json::{ORACLE_CAPACITY, with_header};
+use serde::de::IgnoredAny;
+use unstick::{DecodeError, Header, HeaderError, JsonType, ParseError};
+use unstick_fuzz::json::{ORACLE_CAPACITY, check_escapes, with_header};
 
 const KEY: &str = "file_size";
 
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct Borrowed<'a> {
     file_size: u64,
     #[serde(default)]
@@ -22,7 +29,7 @@ struct Borrowed<'a> {
     meta: Option<Meta<'a>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct Meta<'a> {
     #[serde(default)]
     md5: Option<&'a str>,
@@ -69,6 +76,14 @@ fn serde_json_may_refuse(err: &serde_json::Error) -> bool {
 
 fn accepted(header: &Header<'_>, data: &[u8], reference: serde_json::Result<serde_json::Value>) {
     assert_eq!(header.as_bytes(), data);
+    let mut scratch = [0u8; 64];
+    let keys = header.parse_unescaped::<BTreeMap<std::string::String, IgnoredAny>>(&mut scratch);
+    if let (Ok(keys), Ok(serde_json::Value::Object(object))) = (keys, &reference) {
+        assert!(
+            keys.keys().eq(object.keys()),
+            "owned keys differ from serde_json's"
+        );
+    }
     match reference {
         Ok(value) => {
             let object = value
@@ -86,15 +101,23 @@ fn accepted(header: &Header<'_>, data: &[u8], reference: serde_json::Result<serd
             "accepted what serde_json refuses: {err}"
         ),
     }
-    if let Ok(typed) = header.parse::<Borrowed>() {
-        assert_eq!(typed.file_size, header.body_len());
-        let _ = (
-            typed.file_name,
-            typed.offset,
-            typed.meta.map(|m| (m.md5, m.last)),
+    check_escapes(header);
+    let borrowed = header.parse::<Borrowed>();
+    let mut scratch = [0u8; 64];
+    if data.contains(&b'\\') {
+        // A struct reads every string of the header (unknown members too).
+        assert!(borrowed.is_err(), "parse borrowed an escaped string");
+    } else {
+        assert_ne!(borrowed, Err(ParseError::EscapedString));
+        assert_eq!(
+            borrowed,
+            header.parse_unescaped::<Borrowed>(&mut scratch),
+            "without escapes, parse and parse_unescaped differ"
         );
     }
-    let mut scratch = [0u8; 64];
+    if let Ok(typed) = borrowed {
+        assert_eq!(typed.file_size, header.body_len());
+    }
     if let Ok(typed) = header.parse_unescaped::<Unescaped>(&mut scratch) {
         assert_eq!(typed.file_size, header.body_len());
         let _ = (typed.file_name, typed.cmd);

@@ -1,38 +1,40 @@
 //! Frames → encoder (whole, or header then body in arbitrary chunks) →
 //! arbitrary splits → decoder: the decoder gives back exactly the frames
 //! encoded, and each header's JSON means what was serialized. The encoder may
-//! refuse a frame only for a reason that holds.
+//! refuse a frame only for a reason that holds. Each decoded header parses
+//! as `check_escapes` demands: `parse` refuses it iff a member name or value
+//! needed an escape, `parse_unescaped` reads it.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use unstick::{EncodeError, Encoder, FrameKind};
+use unstick::EncodeError;
 use unstick_fuzz::checked::reference_prefix;
+use unstick_fuzz::encoders::Encoders;
 use unstick_fuzz::inputs::{Frame, Roundtrip};
-use unstick_fuzz::json::{HeaderMap, Scalar, Value};
+use unstick_fuzz::json::{HeaderMap, Scalar, Value, check_escapes, with_header};
 use unstick_fuzz::setup::{CAPACITY, SMALL_CAPACITY, pieces};
-use unstick_fuzz::{Seen, Setup, decode_checked};
+use unstick_fuzz::{Kind, Seen, Setup, decode_checked};
 
 fuzz_target!(|input: Roundtrip| {
     let setup = input.config.setup();
     match setup.capacity() {
-        CAPACITY => run::<CAPACITY>(&setup, &input),
         SMALL_CAPACITY => run::<SMALL_CAPACITY>(&setup, &input),
-        _ => run::<0>(&setup, &input),
+        _ => run::<CAPACITY>(&setup, &input),
     }
 });
 
 fn run<const N: usize>(setup: &Setup, input: &Roundtrip) {
-    let mut encoder = Encoder::<N>::new(setup.config).expect("every chosen setup is valid");
+    let mut encoders = Encoders::<N>::new(setup);
     let mut wire = Vec::new();
     let mut expected = Vec::new();
     let mut meanings = Vec::new();
     for frame in &input.frames {
         let start = wire.len();
-        let sent = match setup.config.kind() {
-            FrameKind::Header => send_header(&mut encoder, setup, frame, &mut wire),
-            FrameKind::Raw => send_raw(&mut encoder, setup, frame, &mut wire),
+        let sent = match setup.kind {
+            Kind::Header => send_header(&mut encoders, setup, frame, &mut wire),
+            Kind::Raw => send_raw(&mut encoders, setup, frame, &mut wire),
         };
-        assert_eq!(encoder.remaining(), None);
+        assert_eq!(encoders.remaining(), None);
         let len = frame.body.0.len() as u64;
         match sent {
             Sent::Header(map) => {
@@ -65,6 +67,13 @@ fn run<const N: usize>(setup: &Setup, input: &Roundtrip) {
         decoded.eq(meanings),
         "a header does not mean what was serialized"
     );
+    for seen in &outcome.seen {
+        if let Seen::Header { json, .. } = seen {
+            with_header(json.as_bytes(), setup.config.body_key(), |header| {
+                check_escapes(&header.expect("a decoded header is valid"));
+            });
+        }
+    }
 }
 
 /// What became of one frame handed to the encoder.
@@ -90,7 +99,7 @@ fn header_json<'a>(setup: &Setup, frame: &'a [u8]) -> &'a [u8] {
 
 /// Sends a header frame; refused only for a reason that holds.
 fn send_header<const N: usize>(
-    encoder: &mut Encoder<N>,
+    encoders: &mut Encoders<N>,
     setup: &Setup,
     frame: &Frame,
     wire: &mut Vec<u8>,
@@ -104,6 +113,7 @@ fn send_header<const N: usize>(
         frame.at,
     );
     let mut out = vec![0u8; 8 + N + if frame.whole { body.len() } else { 0 }];
+    let encoder = encoders.header_frames().expect("a header frame setup");
     let result = if frame.whole {
         encoder
             .frame(&map, body, &mut out)
@@ -111,7 +121,7 @@ fn send_header<const N: usize>(
     } else {
         encoder.header(&map, &mut out).map(|n| {
             wire.extend_from_slice(&out[..n]);
-            send_body(encoder, body, &frame.chunks, wire);
+            send_body(encoders, body, &frame.chunks, wire);
         })
     };
     match result {
@@ -125,21 +135,22 @@ fn send_header<const N: usize>(
 
 /// Sends a raw frame; refused only for a reason that holds.
 fn send_raw<const N: usize>(
-    encoder: &mut Encoder<N>,
+    encoders: &mut Encoders<N>,
     setup: &Setup,
     frame: &Frame,
     wire: &mut Vec<u8>,
 ) -> Sent {
     let payload = &frame.body.0;
     let mut out = vec![0u8; 8 + payload.len()];
+    let encoder = encoders.raw_frames().expect("a raw frame setup");
     let result = if frame.whole {
         encoder
-            .raw_frame(payload, &mut out)
+            .frame(payload, &mut out)
             .map(|n| wire.extend_from_slice(&out[..n]))
     } else {
-        encoder.raw(payload.len() as u64, &mut out).map(|n| {
+        encoder.start(payload.len() as u64, &mut out).map(|n| {
             wire.extend_from_slice(&out[..n]);
-            send_body(encoder, payload, &frame.chunks, wire);
+            send_body(encoders, payload, &frame.chunks, wire);
         })
     };
     match result {
@@ -152,13 +163,13 @@ fn send_raw<const N: usize>(
 }
 
 fn send_body<const N: usize>(
-    encoder: &mut Encoder<N>,
+    encoders: &mut Encoders<N>,
     body: &[u8],
     chunks: &[u8],
     wire: &mut Vec<u8>,
 ) {
     for chunk in pieces(body, chunks) {
-        let sent = encoder
+        let sent = encoders
             .body(chunk)
             .expect("a chunk within the body is taken");
         assert!(
@@ -167,7 +178,9 @@ fn send_body<const N: usize>(
         );
         wire.extend_from_slice(sent);
     }
-    encoder.end_frame().expect("a complete body ends the frame");
+    encoders
+        .end_frame()
+        .expect("a complete body ends the frame");
 }
 
 /// A header frame may be refused only for a reason that holds.
@@ -200,7 +213,7 @@ fn check_length_refusal(setup: &Setup, len: u64, err: EncodeError) {
             assert_eq!((l, max), (len, setup.config.max_body_len()));
             assert!(len > max);
         }
-        EncodeError::LengthOutOfRange { len: l, max } if setup.config.kind() == FrameKind::Raw => {
+        EncodeError::LengthOutOfRange { len: l, max } if setup.kind == Kind::Raw => {
             assert_eq!((l, max), (len, setup.config.prefix().max_len()));
             assert!(len > max);
         }

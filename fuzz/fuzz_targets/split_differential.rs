@@ -1,13 +1,14 @@
 //! The same stream fed whole and fed in pieces gives identical events, the
 //! same error and the same number of bytes consumed; the push API (`feed`)
-//! gives the same events and error as the pull API (`decode`).
+//! gives the same events and error as the pull API (`decode`), whether its
+//! callback goes on or breaks after every event (a break leaves the rest of
+//! the input in the caller's slice, and the next `feed` picks it up).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use unstick::{DecodeError, Decoder};
-use unstick_fuzz::seen::push;
-use unstick_fuzz::setup::{CAPACITY, SMALL_CAPACITY};
-use unstick_fuzz::{Input, Seen, Setup, decode_checked};
+use unstick::DecodeError;
+use unstick_fuzz::decoders::{Watched, WithDecoder, with_decoder};
+use unstick_fuzz::{Input, Seen, decode_checked};
 
 fuzz_target!(|data: &[u8]| {
     let input = Input::parse(data);
@@ -16,22 +17,52 @@ fuzz_target!(|data: &[u8]| {
     let whole = decode_checked(&setup, input.stream, &[input.stream]);
     let split = decode_checked(&setup, input.stream, &pieces);
     assert_eq!(whole, split);
-    let fed = match setup.capacity() {
-        CAPACITY => feed::<CAPACITY>(&setup, &pieces),
-        SMALL_CAPACITY => feed::<SMALL_CAPACITY>(&setup, &pieces),
-        _ => feed::<0>(&setup, &pieces),
-    };
-    assert_eq!(fed, (whole.seen, whole.error));
+    for stop_each in [false, true] {
+        let fed = with_decoder(
+            &setup,
+            Feed {
+                pieces: &pieces,
+                stop_each,
+            },
+        );
+        assert_eq!(fed, (whole.seen.clone(), whole.error));
+    }
 });
 
 /// The pieces through `feed`, then `finish`.
-fn feed<const N: usize>(setup: &Setup, pieces: &[&[u8]]) -> (Vec<Seen>, Option<DecodeError>) {
-    let mut decoder = Decoder::<N>::new(setup.config).expect("every chosen setup is valid");
-    let mut seen = Vec::new();
-    for piece in pieces {
-        if let Err(err) = decoder.feed(piece, |event| push(&mut seen, &event)) {
-            return (seen, Some(err));
+struct Feed<'a, 'p> {
+    pieces: &'p [&'a [u8]],
+    /// Whether the callback breaks after every event.
+    stop_each: bool,
+}
+
+impl WithDecoder for Feed<'_, '_> {
+    type Output = (Vec<Seen>, Option<DecodeError>);
+
+    fn run<D: Watched>(self, mut decoder: D) -> Self::Output {
+        let mut seen = Vec::new();
+        for piece in self.pieces {
+            let mut input = *piece;
+            loop {
+                let events = seen.len();
+                let before = input.len();
+                match decoder.feed_into(&mut input, &mut seen, self.stop_each) {
+                    Err(err) => return (seen, Some(err)),
+                    Ok(None) => {
+                        assert!(input.is_empty(), "feed went on with input left");
+                        break;
+                    }
+                    Ok(Some(())) => {
+                        assert!(self.stop_each, "feed broke by itself");
+                        // Every event is seen: a new one, or body bytes taken.
+                        assert!(
+                            seen.len() > events || input.len() < before,
+                            "a break without an event"
+                        );
+                    }
+                }
+            }
         }
+        (seen, decoder.finish().err())
     }
-    (seen, decoder.finish().err())
 }

@@ -1,6 +1,7 @@
-//! The decoder under watch: drives a [`Decoder`] over consecutive pieces of a
-//! stream and asserts its invariants after every call, against a reference
-//! reading of the frame boundaries made from the whole stream.
+//! The decoder under watch: drives a [`Decoder`] or a [`RawDecoder`] (as the
+//! setup's kind calls for) over consecutive pieces of a stream and asserts
+//! its invariants after every call, against a reference reading of the frame
+//! boundaries made from the whole stream.
 //!
 //! Asserted, beside "no panic":
 //! - a call never consumes more than it was given, and only from the front;
@@ -9,16 +10,22 @@
 //!   `remaining`; the chunks of a frame add up to its declared length;
 //! - a header is exactly the bytes the prefix announced; limits hold for
 //!   every header and body length delivered;
-//! - `needed()` and `is_at_frame_boundary()` agree with the reference;
+//! - `needed()`, `part()` and `is_at_frame_boundary()` agree with the
+//!   reference; `Decoder::header()` is the frame's header from its `Header`
+//!   event until its `FrameEnd`, and `None` at any other time;
 //! - an error is the one the prefix or header calls for, raised right after
 //!   it; then nothing but the same error, from `decode` and `finish`, until
 //!   `reset`;
 //! - `finish` at the end reports exactly the bytes missing.
+//!
+//! [`Decoder`]: unstick::Decoder
+//! [`RawDecoder`]: unstick::RawDecoder
 
-use unstick::{DecodeError, Decoder, Endian, Event, FrameKind, Sign};
+use unstick::{DecodeError, Endian, Part, Sign};
 
+use crate::decoders::{Step, Watched, WithDecoder, with_decoder};
 use crate::seen::{Seen, push_body};
-use crate::setup::{CAPACITY, SMALL_CAPACITY, Setup};
+use crate::setup::{Kind, Setup};
 
 /// What a watched run delivered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,10 +41,28 @@ pub struct Outcome {
 /// Decodes `pieces` (consecutive slices of `stream`, covering all of it)
 /// with the decoder `setup` calls for, asserting every invariant.
 pub fn decode_checked(setup: &Setup, stream: &[u8], pieces: &[&[u8]]) -> Outcome {
-    match setup.capacity() {
-        CAPACITY => Watch::<CAPACITY>::new(setup, stream).run(pieces),
-        SMALL_CAPACITY => Watch::<SMALL_CAPACITY>::new(setup, stream).run(pieces),
-        _ => Watch::<0>::new(setup, stream).run(pieces),
+    with_decoder(
+        setup,
+        Checked {
+            setup,
+            stream,
+            pieces,
+        },
+    )
+}
+
+/// [`decode_checked`]'s work, for whichever decoder the setup calls for.
+struct Checked<'a, 'p> {
+    setup: &'a Setup,
+    stream: &'a [u8],
+    pieces: &'p [&'a [u8]],
+}
+
+impl WithDecoder for Checked<'_, '_> {
+    type Output = Outcome;
+
+    fn run<D: Watched>(self, decoder: D) -> Outcome {
+        Watch::new(decoder, self.setup, self.stream).run(self.pieces)
     }
 }
 
@@ -73,56 +98,24 @@ enum Phase {
     Body { remaining: u64 },
 }
 
-/// One decode call's result, owned, so the decoder can be asked again.
-enum Step {
-    Incomplete,
-    Header {
-        json: Vec<u8>,
-        body_len: u64,
-    },
-    RawStart {
-        len: u64,
-    },
-    Body {
-        len: usize,
-        at_front: bool,
-        remaining: u64,
-    },
-    FrameEnd,
-}
-
-impl Step {
-    fn of(event: Event<'_, '_>, before: &[u8]) -> Self {
-        match event {
-            Event::Header(header) => Self::Header {
-                json: header.as_bytes().to_vec(),
-                body_len: header.body_len(),
-            },
-            Event::RawStart { len } => Self::RawStart { len },
-            Event::Body { chunk, remaining } => Self::Body {
-                len: chunk.len(),
-                at_front: chunk.as_ptr() == before.as_ptr(),
-                remaining,
-            },
-            Event::FrameEnd => Self::FrameEnd,
-        }
-    }
-}
-
-struct Watch<'s, const N: usize> {
-    decoder: Decoder<N>,
+struct Watch<'s, D> {
+    decoder: D,
     setup: Setup,
     stream: &'s [u8],
     pos: usize,
     frame_start: usize,
     phase: Phase,
+    /// The header of the frame whose body is being read.
+    open_header: Option<(String, u64)>,
     seen: Vec<Seen>,
 }
 
-impl<'s, const N: usize> Watch<'s, N> {
-    fn new(setup: &Setup, stream: &'s [u8]) -> Self {
-        let decoder = Decoder::<N>::new(setup.config).expect("every chosen setup is valid");
+impl<'s, D: Watched> Watch<'s, D> {
+    fn new(decoder: D, setup: &Setup, stream: &'s [u8]) -> Self {
+        assert_eq!(D::KIND, setup.kind);
         assert!(decoder.is_at_frame_boundary());
+        assert_eq!(decoder.part(), Part::Prefix);
+        assert_eq!(decoder.current_header(), None);
         assert_eq!(decoder.needed(), setup.config.prefix().size() as u64);
         Self {
             decoder,
@@ -131,6 +124,7 @@ impl<'s, const N: usize> Watch<'s, N> {
             pos: 0,
             frame_start: 0,
             phase: Phase::Opening,
+            open_header: None,
             seen: Vec::new(),
         }
     }
@@ -176,11 +170,7 @@ impl<'s, const N: usize> Watch<'s, N> {
         let mut input = piece;
         loop {
             let before = input;
-            let step = match self.decoder.decode(&mut input) {
-                Ok(None) => Ok(Step::Incomplete),
-                Ok(Some(event)) => Ok(Step::of(event, before)),
-                Err(err) => Err(err),
-            };
+            let step = self.decoder.step(&mut input);
             assert!(input.len() <= before.len(), "consumed more than given");
             let used = before.len() - input.len();
             assert_eq!(
@@ -190,24 +180,43 @@ impl<'s, const N: usize> Watch<'s, N> {
             );
             self.pos += used;
             match step.map_err(|err| (err, input))? {
-                Step::Incomplete => {
+                None => {
                     assert!(input.is_empty(), "Ok(None) with input left");
                     self.check_incomplete();
                     return Ok(());
                 }
-                Step::Header { json, body_len } => self.header(&json, body_len),
-                Step::RawStart { len } => self.raw_start(len),
-                Step::Body {
-                    len,
-                    at_front,
-                    remaining,
-                } => self.body(len, at_front, remaining, used),
-                Step::FrameEnd => self.frame_end(used),
+                Some(step) => self.step(step, used),
             }
+            self.check_accessors();
         }
     }
 
+    fn step(&mut self, step: Step, used: usize) {
+        match step {
+            Step::Header { json, body_len } => self.header(&json, body_len),
+            Step::RawStart { len } => self.raw_start(len),
+            Step::Body {
+                len,
+                at_front,
+                remaining,
+            } => self.body(len, at_front, remaining, used),
+            Step::FrameEnd => self.frame_end(used),
+        }
+    }
+
+    /// `part()` and `header()` agree with the reference and the events.
+    fn check_accessors(&self) {
+        let part = match self.phase {
+            Phase::Body { .. } => Part::Body,
+            Phase::Opening if self.pos < self.prefix_end() => Part::Prefix,
+            Phase::Opening => Part::Header,
+        };
+        assert_eq!(self.decoder.part(), part);
+        assert_eq!(self.decoder.current_header(), self.open_header);
+    }
+
     fn check_incomplete(&self) {
+        self.check_accessors();
         let needed = self.decoder.needed();
         match self.phase {
             Phase::Body { remaining } => {
@@ -221,7 +230,7 @@ impl<'s, const N: usize> Watch<'s, N> {
                 assert_eq!(self.decoder.is_at_frame_boundary(), boundary);
             }
             Phase::Opening => {
-                assert_eq!(self.setup.config.kind(), FrameKind::Header);
+                assert_eq!(self.setup.kind, Kind::Header);
                 let end = self.prefix_end() + self.header_len();
                 assert!(end > self.pos);
                 assert_eq!(needed, (end - self.pos) as u64);
@@ -232,7 +241,7 @@ impl<'s, const N: usize> Watch<'s, N> {
 
     fn header(&mut self, json: &[u8], body_len: u64) {
         assert_eq!(self.phase, Phase::Opening);
-        assert_eq!(self.setup.config.kind(), FrameKind::Header);
+        assert_eq!(self.setup.kind, Kind::Header);
         let len = self.header_len();
         assert!(len > 0);
         assert!(len <= self.setup.header_limit(), "header limit broken");
@@ -246,16 +255,15 @@ impl<'s, const N: usize> Watch<'s, N> {
             body_len <= self.setup.config.max_body_len(),
             "body limit broken"
         );
-        self.seen.push(Seen::Header {
-            json: String::from_utf8(json.to_vec()).expect("a header is UTF-8"),
-            body_len,
-        });
+        let json = String::from_utf8(json.to_vec()).expect("a header is UTF-8");
+        self.open_header = Some((json.clone(), body_len));
+        self.seen.push(Seen::Header { json, body_len });
         self.open_body(body_len);
     }
 
     fn raw_start(&mut self, len: u64) {
         assert_eq!(self.phase, Phase::Opening);
-        assert_eq!(self.setup.config.kind(), FrameKind::Raw);
+        assert_eq!(self.setup.kind, Kind::Raw);
         assert_eq!(
             self.pos,
             self.prefix_end(),
@@ -298,6 +306,7 @@ impl<'s, const N: usize> Watch<'s, N> {
         );
         assert_eq!(used, 0, "FrameEnd consumed bytes");
         self.seen.push(Seen::FrameEnd);
+        self.open_header = None;
         self.phase = Phase::Opening;
         self.frame_start = self.pos;
         assert!(self.decoder.is_at_frame_boundary());
@@ -314,7 +323,7 @@ impl<'s, const N: usize> Watch<'s, N> {
         );
         let value = self.prefix_value();
         let after_prefix = self.pos == self.prefix_end();
-        let kind = self.setup.config.kind();
+        let kind = self.setup.kind;
         let max_body = self.setup.config.max_body_len();
         match err {
             DecodeError::NegativeLength { value: v } => {
@@ -323,12 +332,12 @@ impl<'s, const N: usize> Watch<'s, N> {
             }
             DecodeError::HeaderLenZero => {
                 assert!(after_prefix);
-                assert_eq!(kind, FrameKind::Header);
+                assert_eq!(kind, Kind::Header);
                 assert_eq!(value, Ok(0));
             }
             DecodeError::HeaderTooLong { len, max } => {
                 assert!(after_prefix);
-                assert_eq!(kind, FrameKind::Header);
+                assert_eq!(kind, Kind::Header);
                 assert_eq!(value, Ok(len));
                 assert_eq!(max, self.setup.header_limit());
                 assert!(len > max as u64);
@@ -337,15 +346,15 @@ impl<'s, const N: usize> Watch<'s, N> {
                 assert_eq!(max, max_body);
                 assert!(len > max);
                 match kind {
-                    FrameKind::Raw => {
+                    Kind::Raw => {
                         assert!(after_prefix);
                         assert_eq!(value, Ok(len));
                     }
-                    FrameKind::Header => self.check_after_header(),
+                    Kind::Header => self.check_after_header(),
                 }
             }
             DecodeError::InvalidHeader(_) => {
-                assert_eq!(kind, FrameKind::Header);
+                assert_eq!(kind, Kind::Header);
                 self.check_after_header();
             }
             other => panic!("decode raised {other:?}"),
@@ -353,6 +362,7 @@ impl<'s, const N: usize> Watch<'s, N> {
         self.check_final(err, rest);
         self.decoder.reset();
         assert!(self.decoder.is_at_frame_boundary());
+        assert_eq!(self.decoder.part(), Part::Prefix);
         assert_eq!(self.decoder.needed(), self.width() as u64);
         Outcome {
             seen: self.seen,
@@ -376,7 +386,7 @@ impl<'s, const N: usize> Watch<'s, N> {
         let fresh = [0u8; 9];
         for input in [rest, &fresh[..], &[][..]] {
             let mut again = input;
-            assert!(matches!(self.decoder.decode(&mut again), Err(e) if e == err));
+            assert_eq!(self.decoder.step(&mut again), Err(err));
             assert_eq!(
                 again.len(),
                 input.len(),
@@ -385,6 +395,8 @@ impl<'s, const N: usize> Watch<'s, N> {
         }
         assert_eq!(self.decoder.needed(), 0);
         assert!(!self.decoder.is_at_frame_boundary());
+        assert_eq!(self.decoder.part(), Part::Failed);
+        assert_eq!(self.decoder.current_header(), None);
         assert_eq!(self.decoder.finish(), Err(err));
         assert_eq!(self.decoder.finish(), Err(err));
     }
@@ -420,7 +432,7 @@ impl<'s, const N: usize> Watch<'s, N> {
             }
             None => {
                 assert!(self.decoder.is_at_frame_boundary());
-                assert_eq!(self.decoder.decode(&mut &[][..]), Ok(None));
+                assert_eq!(self.decoder.step(&mut &[][..]), Ok(None));
             }
         }
         Outcome {

@@ -20,7 +20,8 @@ pub struct Frame {
     pub at: u8,
     /// The body, or the raw payload.
     pub body: Blob,
-    /// `frame`/`raw_frame` in one call, else header, chunks, `end_frame`.
+    /// `frame` in one call, else `header` (`start` for raw frames), chunks,
+    /// `end_frame`.
     pub whole: bool,
     /// Body chunk sizes, cycled (0 is an empty chunk).
     pub chunks: Vec<u8>,
@@ -52,23 +53,24 @@ pub struct HeaderSpec {
 /// One encoder call for `encode`; `out` sizes the output buffer.
 #[derive(Debug, Clone, PartialEq, Arbitrary)]
 pub enum Op {
-    /// `Encoder::header`.
+    /// `Encoder::header` (skipped for raw frames).
     Header { header: HeaderSpec, out: u16 },
-    /// `Encoder::frame` with a body of `body` bytes.
+    /// `Encoder::frame` with a body of `body` bytes (skipped for raw frames).
     Frame {
         header: HeaderSpec,
         body: u8,
         out: u16,
     },
-    /// `Encoder::raw`.
+    /// `RawEncoder::start` (skipped for header frames).
     Raw { len: u64, out: u8 },
-    /// `Encoder::raw_frame` with a payload of `len` bytes.
+    /// `RawEncoder::frame` with a payload of `len` bytes (skipped for header
+    /// frames).
     RawFrame { len: u8, out: u16 },
-    /// `Encoder::body` with a chunk of `len` bytes.
+    /// `body` with a chunk of `len` bytes.
     Body { len: u8 },
-    /// `Encoder::end_frame`.
+    /// `end_frame`.
     EndFrame,
-    /// `Encoder::reset`.
+    /// `reset`.
     Reset,
 }
 

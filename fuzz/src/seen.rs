@@ -1,6 +1,6 @@
 //! Decoded events with body chunks merged, comparable however the input was split.
 
-use unstick::{Event, Header};
+use unstick::{Event, Header, RawEvent};
 
 /// One decoded event, owned; consecutive body chunks are merged into one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +37,17 @@ impl Seen {
 pub fn push(seen: &mut Vec<Seen>, event: &Event<'_, '_>) {
     match event {
         Event::Header(header) => seen.push(Seen::header(header)),
-        Event::RawStart { len } => seen.push(Seen::RawStart { len: *len }),
         Event::Body { chunk, .. } => push_body(seen, chunk),
         Event::FrameEnd => seen.push(Seen::FrameEnd),
+    }
+}
+
+/// Appends a raw frame's `event` to `seen`, as [`push`] does.
+pub fn push_raw(seen: &mut Vec<Seen>, event: &RawEvent<'_>) {
+    match event {
+        RawEvent::Start { len } => seen.push(Seen::RawStart { len: *len }),
+        RawEvent::Body { chunk, .. } => push_body(seen, chunk),
+        RawEvent::FrameEnd => seen.push(Seen::FrameEnd),
     }
 }
 

@@ -9,10 +9,11 @@
 //! ```
 //!
 //! and the structured targets take the same three config bytes through
-//! `arbitrary`. Every input maps to a valid configuration.
+//! `arbitrary`. Every input maps to a valid setup: a frame kind (and so the
+//! decoder and encoder types under test) and a configuration.
 
 use arbitrary::Arbitrary;
-use unstick::{Config, Endian, FrameKind, Prefix, Sign, Width};
+use unstick::{Config, Endian, Prefix, Sign, Width};
 
 /// The header capacity of the decoders and encoders under test.
 pub const CAPACITY: usize = 256;
@@ -26,34 +27,49 @@ pub const BODY_KEYS: [&str; 4] = ["file_size", "file_size", "len", "总大小"];
 
 const WIDTHS: [Width; 4] = [Width::One, Width::Two, Width::Four, Width::Eight];
 
-/// Three bytes that choose a configuration.
+/// Three bytes that choose a setup.
 ///
 /// - byte 0: bits 0-1 prefix width (1, 2, 4, 8 bytes), bit 2 little endian,
-///   bit 3 signed, bit 4 raw frames, bits 5-6 body key ([`BODY_KEYS`]),
-///   bit 7 small capacity ([`SMALL_CAPACITY`], or 0 for raw frames).
+///   bit 3 signed, bit 4 raw frames ([`Kind::Raw`]: `RawDecoder` and
+///   `RawEncoder`), bits 5-6 body key ([`BODY_KEYS`]), bit 7 small capacity
+///   ([`SMALL_CAPACITY`]; header frames only).
 /// - byte 1: header limit, 0 for none (the capacity), else the byte clipped
-///   to the capacity.
+///   to the capacity. Raw frames get it too: their decoder and encoder must
+///   ignore it.
 /// - byte 2: body limit, by its top two bits: 0 none, 1 the low six bits
 ///   (0..=63), 2 `1 << low six bits`, 3 `u64::MAX - low six bits`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
 pub struct ConfigBytes(pub [u8; 3]);
 
-/// A configuration and the capacity of the decoder and encoder to test it with.
+/// The kind of frames a setup carries, and so the types under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Header frames: `Decoder<N>` and `Encoder<N>`.
+    Header,
+    /// Raw frames: `RawDecoder` and `RawEncoder`.
+    Raw,
+}
+
+/// A frame kind, a configuration and the capacity of the decoder and encoder
+/// to test them with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Setup {
+    /// The kind of frames.
+    pub kind: Kind,
     /// The configuration.
     pub config: Config,
-    /// Whether the small capacity is in force.
+    /// Whether the small capacity is in force (header frames only).
     pub small: bool,
 }
 
 impl Setup {
-    /// The header buffer capacity `N` for this setup.
+    /// The header buffer capacity `N` for this setup: [`CAPACITY`] or
+    /// [`SMALL_CAPACITY`]; the raw frame types have no header buffer.
     pub fn capacity(&self) -> usize {
-        match (self.small, self.config.kind()) {
-            (false, _) => CAPACITY,
-            (true, FrameKind::Header) => SMALL_CAPACITY,
-            (true, FrameKind::Raw) => 0,
+        if self.small && self.kind == Kind::Header {
+            SMALL_CAPACITY
+        } else {
+            CAPACITY
         }
     }
 
@@ -81,41 +97,49 @@ impl ConfigBytes {
             },
         );
         let kind = if flags & 16 == 0 {
-            FrameKind::Header
+            Kind::Header
         } else {
-            FrameKind::Raw
+            Kind::Raw
         };
         let small = flags & 128 != 0;
-        let capacity = if small { SMALL_CAPACITY } else { CAPACITY };
+        let capacity = if small && kind == Kind::Header {
+            SMALL_CAPACITY
+        } else {
+            CAPACITY
+        };
         let mut builder = Config::builder()
             .prefix(prefix)
-            .kind(kind)
             .body_key(BODY_KEYS[usize::from((flags >> 5) & 3)])
             .max_body_len(body_limit(body));
-        if header != 0 && kind == FrameKind::Header {
+        if header != 0 {
             builder = builder.max_header_len(u32::from(header).min(capacity as u32));
         }
         let config = builder.build().expect("every chosen config is valid");
-        Setup { config, small }
+        Setup {
+            kind,
+            config,
+            small,
+        }
     }
 
-    /// The bytes that choose `config` at full capacity, if it is one of the
-    /// configurations they can express.
-    pub fn for_config(config: &Config) -> Option<Self> {
+    /// The bytes that choose frames of `kind` under `config` at full
+    /// capacity, if it is one of the configurations they can express.
+    pub fn for_config(kind: Kind, config: &Config) -> Option<Self> {
         let prefix = config.prefix();
         let width = WIDTHS.iter().position(|&w| w == prefix.width())? as u8;
         let key = BODY_KEYS.iter().position(|&k| k == config.body_key())? as u8;
         let mut flags = width | key << 5;
         flags |= u8::from(prefix.endian() == Endian::Little) << 2;
         flags |= u8::from(prefix.sign() == Sign::Signed) << 3;
-        flags |= u8::from(config.kind() == FrameKind::Raw) << 4;
+        flags |= u8::from(kind == Kind::Raw) << 4;
         let header = match config.max_header_len() {
             None => 0,
             Some(max) => u8::try_from(max).ok().filter(|&m| m != 0)?,
         };
         let body = (0..=u8::MAX).find(|&b| body_limit(b) == config.max_body_len())?;
         let bytes = Self([flags, header, body]);
-        (bytes.setup().config == *config).then_some(bytes)
+        let setup = bytes.setup();
+        (setup.kind == kind && setup.config == *config).then_some(bytes)
     }
 }
 

@@ -1,0 +1,1553 @@
+//! The header serializer: serde-json-core's [`Serializer`](Engine) with a
+//! faster string path, the body length read as it is written, and errors
+//! where serde-json-core would panic.
+//!
+//! The bytes are exactly those [`serde_json_core::to_slice`] writes, and
+//! serde-json-core writes everything that takes more than copying: strings
+//! that need escaping, floats, `collect_str` go to its serializer (the
+//! engine), run on the rest of the output buffer. What is plain copying is
+//! done here, in bulk, byte for byte as the engine would write it:
+//! - a string with nothing to escape (no `"`, `\` or control character,
+//!   recognised eight bytes at a time) between its quotes;
+//! - brackets, commas, colons and struct keys;
+//! - integers, in decimal (the one way the engine writes them).
+//!
+//! A call into the engine per key or comma would cost more than the bytes
+//! it writes; the engine's `serialize_bytes` copies one byte at a time.
+
+//! While it writes, the serializer keeps the promises of the header check
+//! ([`header::check`]) without a second pass: the top-level value must be an
+//! object, nesting is limited to [`MAX_NESTING`], and the top-level body key
+//! may appear once, with a non-negative integer value that is captured as the
+//! body length. The first violation in text order is reported with the
+//! checker's own [`HeaderError`] and offset. Anything whose JSON the
+//! serializer cannot vouch for (verbatim `serialize_bytes`, an
+//! `EscapedStr`, a struct key that would need escaping, a map key that is not
+//! a string) makes it run the header check over what was written instead.
+//!
+//! Where serde-json-core panics (`char`, enum tuple variants, `u128`/`i128`,
+//! an error from the header type's own `Serialize`), this returns
+//! [`SerError::Unsupported`] or [`SerError::Custom`].
+
+use core::fmt;
+
+use serde::ser::{self, Impossible, Serialize, Serializer as _};
+use serde_json_core::ser::Serializer as Engine;
+
+use crate::error::{HeaderError, JsonType, UnserializableValue};
+use crate::header::{self, MAX_NESTING};
+
+/// The newtype name of `serde_json_core::str::EscapedStr`, whose text the
+/// engine writes between quotes as it is (already escaped).
+const ESCAPED_STR: &str = "__serde_json_core_escaped_string__";
+
+/// Why a header could not be serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SerError {
+    /// The header does not fit in the output buffer.
+    BufferFull,
+    /// The header is not a valid frame header.
+    Invalid(HeaderError),
+    /// serde-json-core cannot write this value (it would panic).
+    Unsupported {
+        /// Offset in the header at which the value would start.
+        offset: usize,
+        /// What the value is.
+        what: UnserializableValue,
+    },
+    /// The header type's `Serialize` implementation reported an error.
+    Custom,
+}
+
+impl fmt::Display for SerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::BufferFull => f.write_str("the header does not fit in its buffer"),
+            Self::Invalid(err) => err.fmt(f),
+            Self::Unsupported { offset, what } => write!(
+                f,
+                "serde-json-core cannot serialize {what} (at header offset {offset})"
+            ),
+            Self::Custom => f.write_str("the header type failed to serialize itself"),
+        }
+    }
+}
+
+impl ser::StdError for SerError {}
+
+impl ser::Error for SerError {
+    fn custom<T: fmt::Display>(_msg: T) -> Self {
+        Self::Custom
+    }
+}
+
+impl From<serde_json_core::ser::Error> for SerError {
+    fn from(_: serde_json_core::ser::Error) -> Self {
+        Self::BufferFull
+    }
+}
+
+/// Serializes `value` into `out` as serde-json-core would and checks it as a
+/// frame header with `body_key`: returns the length written and the body
+/// length declared.
+///
+/// # Errors
+/// [`SerError::BufferFull`] if it does not fit (whatever else is wrong),
+/// else the first [`HeaderError`] the header check would report, else
+/// [`SerError::Unsupported`] / [`SerError::Custom`] as they occur.
+pub(crate) fn serialize_header<T: Serialize + ?Sized>(
+    value: &T,
+    out: &mut [u8],
+    body_key: &str,
+) -> Result<(usize, u64), SerError> {
+    let mut writer = Writer::new(out, body_key);
+    value.serialize(Ser {
+        w: &mut writer,
+        role: Role::Top,
+    })?;
+    let (len, verdict) = writer.finish();
+    match verdict {
+        Verdict::Checked(body_len) => Ok((len, body_len)),
+        Verdict::Invalid(err) => Err(SerError::Invalid(err)),
+        Verdict::Recheck => header::check(&out[..len], body_key)
+            .map(|(_, body_len)| (len, body_len))
+            .map_err(SerError::Invalid),
+    }
+}
+
+/// What the writer concluded about the header it wrote.
+enum Verdict {
+    Checked(u64),
+    Invalid(HeaderError),
+    /// The writer cannot vouch for the JSON: run the header check.
+    Recheck,
+}
+
+/// What a value is to the header check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The header itself.
+    Top,
+    /// The value of the body key in the top-level object.
+    BodyLen,
+    /// A map key; `top` in the top-level object.
+    Key { top: bool },
+    /// Any other value.
+    Value,
+}
+
+/// The output and what is known so far about the header written into it.
+struct Writer<'b, 'k> {
+    out: &'b mut [u8],
+    /// Bytes written so far.
+    len: usize,
+    body_key: &'k str,
+    /// Arrays and objects open around the current position.
+    depth: usize,
+    /// The top-level value's type, once it is known not to be an object.
+    not_object: Option<JsonType>,
+    body_len: Option<u64>,
+    body_key_seen: bool,
+    /// The next member value is the body key's.
+    body_next: bool,
+    first_error: Option<HeaderError>,
+    recheck: bool,
+}
+
+impl<'b, 'k> Writer<'b, 'k> {
+    fn new(out: &'b mut [u8], body_key: &'k str) -> Self {
+        Self {
+            out,
+            len: 0,
+            body_key,
+            depth: 0,
+            not_object: None,
+            body_len: None,
+            body_key_seen: false,
+            body_next: false,
+            first_error: None,
+            recheck: false,
+        }
+    }
+
+    fn finish(self) -> (usize, Verdict) {
+        let verdict = if self.recheck {
+            Verdict::Recheck
+        } else if let Some(err) = self.first_error {
+            Verdict::Invalid(err)
+        } else if let Some(found) = self.not_object {
+            Verdict::Invalid(HeaderError::NotAnObject { found })
+        } else {
+            Verdict::Checked(self.body_len.unwrap_or(0))
+        };
+        (self.len, verdict)
+    }
+
+    fn offset(&self) -> usize {
+        self.len
+    }
+
+    /// Writes `bytes` as they are.
+    fn raw(&mut self, bytes: &[u8]) -> Result<(), SerError> {
+        let end = self.len + bytes.len();
+        let room = self.out.get_mut(self.len..end);
+        room.ok_or(SerError::BufferFull)?.copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+
+    /// Writes `text` between quotes, then `after`, all as they are.
+    fn quoted(&mut self, text: &[u8], after: &[u8]) -> Result<(), SerError> {
+        let end = self.len + text.len() + 2 + after.len();
+        let room = self
+            .out
+            .get_mut(self.len..end)
+            .ok_or(SerError::BufferFull)?;
+        room[0] = b'"';
+        room[1..=text.len()].copy_from_slice(text);
+        room[text.len() + 1] = b'"';
+        room[text.len() + 2..].copy_from_slice(after);
+        self.len = end;
+        Ok(())
+    }
+
+    /// Lets the engine write the next value into the rest of the output.
+    fn engine(
+        &mut self,
+        write: impl FnOnce(&mut Engine<'_>) -> Result<(), serde_json_core::ser::Error>,
+    ) -> Result<(), SerError> {
+        let mut engine = Engine::new(&mut self.out[self.len..]);
+        write(&mut engine)?;
+        self.len += engine.end();
+        Ok(())
+    }
+
+    /// Writes the decimal digits of an integer, with a minus sign if
+    /// `negative`, straight into the output.
+    fn integer(&mut self, negative: bool, magnitude: u64) -> Result<(), SerError> {
+        let digits = magnitude.checked_ilog10().map_or(1, |log| log as usize + 1);
+        let end = self.len + usize::from(negative) + digits;
+        let room = self
+            .out
+            .get_mut(self.len..end)
+            .ok_or(SerError::BufferFull)?;
+        // The first digit overwrites the sign when there is none.
+        room[0] = b'-';
+        let mut rest = magnitude;
+        for slot in room.iter_mut().rev().take(digits) {
+            *slot = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        self.len = end;
+        Ok(())
+    }
+
+    /// Keeps the first error in text order.
+    fn record(&mut self, err: HeaderError) {
+        self.first_error.get_or_insert(err);
+    }
+
+    fn unsupported(&self, what: UnserializableValue) -> SerError {
+        SerError::Unsupported {
+            offset: self.offset(),
+            what,
+        }
+    }
+
+    /// Accounts for a value of type `found` that starts here in `role`;
+    /// numbers go through [`number`](Self::number) instead.
+    fn value(&mut self, role: Role, found: JsonType) {
+        match role {
+            Role::Top => self.not_object = Some(found),
+            Role::BodyLen => self.record(HeaderError::BodyLenWrongType {
+                offset: self.offset(),
+                found,
+            }),
+            Role::Key { .. } => self.recheck |= found != JsonType::String,
+            Role::Value => {}
+        }
+    }
+
+    /// Accounts for a number that starts here in `role`: `len` is its value
+    /// if it is a non-negative integer, else `Err(negative)`.
+    fn number(&mut self, role: Role, len: Result<u64, bool>) {
+        if role != Role::BodyLen {
+            return self.value(role, JsonType::Number);
+        }
+        let offset = self.offset();
+        match len {
+            Ok(len) => self.body_len = Some(len),
+            Err(true) => self.record(HeaderError::BodyLenNegative { offset }),
+            Err(false) => self.record(HeaderError::BodyLenNotInteger { offset }),
+        }
+    }
+
+    fn float(&mut self, role: Role, finite: bool, negative: bool) {
+        if finite {
+            self.number(role, Err(negative));
+        } else {
+            self.value(role, JsonType::Null);
+        }
+    }
+
+    /// Writes a string value or map key.
+    fn string(&mut self, role: Role, text: &str) -> Result<(), SerError> {
+        if role == (Role::Key { top: true }) {
+            self.member(text == self.body_key);
+        }
+        self.value(role, JsonType::String);
+        if needs_escape(text) {
+            return self.engine(|engine| engine.serialize_str(text));
+        }
+        self.quoted(text.as_bytes(), b"")
+    }
+
+    /// A key of the top-level object starts here; `is_body_key` if it is
+    /// the body key.
+    fn member(&mut self, is_body_key: bool) {
+        if !is_body_key {
+            return;
+        }
+        if self.body_key_seen {
+            self.record(HeaderError::DuplicateBodyKey {
+                offset: self.offset(),
+            });
+        }
+        self.body_key_seen = true;
+        self.body_next = true;
+    }
+
+    /// The role of the member value that follows a key.
+    fn member_value(&mut self) -> Role {
+        if core::mem::take(&mut self.body_next) {
+            Role::BodyLen
+        } else {
+            Role::Value
+        }
+    }
+
+    /// Writes a struct key (as it is, like the engine) and its colon.
+    fn struct_key(&mut self, top: bool, key: &str) -> Result<Role, SerError> {
+        if top {
+            self.member(key == self.body_key);
+        }
+        self.recheck |= needs_escape(key);
+        self.quoted(key.as_bytes(), b":")?;
+        Ok(self.member_value())
+    }
+
+    /// Opens an array or object in `role`; returns whether it is the
+    /// top-level object.
+    fn open(&mut self, role: Role, found: JsonType) -> Result<bool, SerError> {
+        let top = role == Role::Top && found == JsonType::Object;
+        if !top {
+            self.value(role, found);
+        }
+        self.bracket(if found == JsonType::Object {
+            b"{"
+        } else {
+            b"["
+        })?;
+        Ok(top)
+    }
+
+    /// Writes an opening bracket, one level deeper.
+    fn bracket(&mut self, bracket: &'static [u8]) -> Result<(), SerError> {
+        if self.depth >= MAX_NESTING {
+            self.record(HeaderError::TooDeep {
+                offset: self.offset(),
+                max: MAX_NESTING,
+            });
+        }
+        self.depth += 1;
+        self.raw(bracket)
+    }
+
+    /// Writes closing brackets, one level up per byte.
+    fn close(&mut self, brackets: &'static [u8]) -> Result<(), SerError> {
+        self.depth -= brackets.len();
+        self.raw(brackets)
+    }
+}
+
+/// Whether JSON must escape some byte of `text`.
+fn needs_escape(text: &str) -> bool {
+    header::has_special(text.as_bytes())
+}
+
+/// The serializer handed to the header type: the writer and the role of the
+/// value about to be written.
+struct Ser<'w, 'b, 'k> {
+    w: &'w mut Writer<'b, 'k>,
+    role: Role,
+}
+
+impl<'w, 'b, 'k> Ser<'w, 'b, 'k> {
+    fn signed(self, v: i64) -> Result<(), SerError> {
+        self.w.number(self.role, u64::try_from(v).map_err(|_| true));
+        self.w.integer(v < 0, v.unsigned_abs())
+    }
+
+    fn unsigned(self, v: u64) -> Result<(), SerError> {
+        self.w.number(self.role, Ok(v));
+        self.w.integer(false, v)
+    }
+
+    fn null(self) -> Result<(), SerError> {
+        self.w.value(self.role, JsonType::Null);
+        self.w.raw(b"null")
+    }
+
+    fn compound(
+        self,
+        found: JsonType,
+        close: &'static [u8],
+    ) -> Result<Compound<'w, 'b, 'k>, SerError> {
+        let top = self.w.open(self.role, found)?;
+        Ok(Compound {
+            w: self.w,
+            top,
+            first: true,
+            close,
+        })
+    }
+}
+
+impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = Compound<'w, 'b, 'k>;
+    type SerializeTuple = Compound<'w, 'b, 'k>;
+    type SerializeTupleStruct = Compound<'w, 'b, 'k>;
+    type SerializeTupleVariant = Impossible<(), SerError>;
+    type SerializeMap = Compound<'w, 'b, 'k>;
+    type SerializeStruct = Compound<'w, 'b, 'k>;
+    type SerializeStructVariant = Compound<'w, 'b, 'k>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), SerError> {
+        self.w.value(self.role, JsonType::Bool);
+        self.w.raw(if v { b"true" } else { b"false" })
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<(), SerError> {
+        self.signed(v.into())
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<(), SerError> {
+        self.signed(v.into())
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<(), SerError> {
+        self.signed(v.into())
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<(), SerError> {
+        self.signed(v)
+    }
+
+    fn serialize_i128(self, _: i128) -> Result<(), SerError> {
+        Err(self.w.unsupported(UnserializableValue::Int128))
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<(), SerError> {
+        self.unsigned(v.into())
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<(), SerError> {
+        self.unsigned(v.into())
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<(), SerError> {
+        self.unsigned(v.into())
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<(), SerError> {
+        self.unsigned(v)
+    }
+
+    fn serialize_u128(self, _: u128) -> Result<(), SerError> {
+        Err(self.w.unsupported(UnserializableValue::Int128))
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<(), SerError> {
+        self.w.float(self.role, v.is_finite(), v.is_sign_negative());
+        self.w.engine(|engine| engine.serialize_f32(v))
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<(), SerError> {
+        self.w.float(self.role, v.is_finite(), v.is_sign_negative());
+        self.w.engine(|engine| engine.serialize_f64(v))
+    }
+
+    fn serialize_char(self, _: char) -> Result<(), SerError> {
+        Err(self.w.unsupported(UnserializableValue::Char))
+    }
+
+    fn serialize_str(self, v: &str) -> Result<(), SerError> {
+        self.w.string(self.role, v)
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), SerError> {
+        self.w.recheck = true;
+        self.w.raw(v)
+    }
+
+    fn serialize_none(self) -> Result<(), SerError> {
+        self.null()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), SerError> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), SerError> {
+        self.null()
+    }
+
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), SerError> {
+        self.null()
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), SerError> {
+        self.w.string(self.role, variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        if name != ESCAPED_STR {
+            return value.serialize(self);
+        }
+        self.w.recheck = true;
+        self.w.raw(b"\"")?;
+        value.serialize(EscapedText { w: self.w })?;
+        self.w.raw(b"\"")
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        let top = self.w.open(self.role, JsonType::Object)?;
+        let role = self.w.struct_key(top, variant)?;
+        value.serialize(Ser { w: self.w, role })?;
+        self.w.close(b"}")
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'w, 'b, 'k>, SerError> {
+        self.compound(JsonType::Array, b"]")
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'w, 'b, 'k>, SerError> {
+        self.compound(JsonType::Array, b"]")
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Compound<'w, 'b, 'k>, SerError> {
+        self.compound(JsonType::Array, b"]")
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, SerError> {
+        Err(self.w.unsupported(UnserializableValue::TupleVariant))
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'w, 'b, 'k>, SerError> {
+        self.compound(JsonType::Object, b"}")
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'w, 'b, 'k>, SerError> {
+        self.compound(JsonType::Object, b"}")
+    }
+
+    /// `{"variant":{...}}`, as the engine writes it.
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'w, 'b, 'k>, SerError> {
+        let top = self.w.open(self.role, JsonType::Object)?;
+        let role = self.w.struct_key(top, variant)?;
+        Ser { w: self.w, role }.compound(JsonType::Object, b"}}")
+    }
+
+    fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<(), SerError> {
+        if self.role == (Role::Key { top: true }) {
+            self.w.recheck = true;
+        }
+        self.w.value(self.role, JsonType::String);
+        self.w.engine(|engine| engine.collect_str(value))
+    }
+}
+
+/// An array or object being written; `close` ends it.
+struct Compound<'w, 'b, 'k> {
+    w: &'w mut Writer<'b, 'k>,
+    /// Whether this is the top-level object, whose keys may be the body key.
+    top: bool,
+    first: bool,
+    close: &'static [u8],
+}
+
+impl Compound<'_, '_, '_> {
+    /// Writes the comma before every member or element but the first.
+    fn separate(&mut self) -> Result<(), SerError> {
+        if core::mem::replace(&mut self.first, false) {
+            Ok(())
+        } else {
+            self.w.raw(b",")
+        }
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerError> {
+        self.separate()?;
+        value.serialize(Ser {
+            w: self.w,
+            role: Role::Value,
+        })
+    }
+
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        self.separate()?;
+        let role = self.w.struct_key(self.top, key)?;
+        value.serialize(Ser { w: self.w, role })
+    }
+
+    fn end(self) -> Result<(), SerError> {
+        self.w.close(self.close)
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_, '_> {
+    type Ok = ();
+    type Error = SerError;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerError> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_, '_> {
+    type Ok = ();
+    type Error = SerError;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerError> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_, '_> {
+    type Ok = ();
+    type Error = SerError;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerError> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_, '_> {
+    type Ok = ();
+    type Error = SerError;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), SerError> {
+        self.separate()?;
+        key.serialize(Ser {
+            w: self.w,
+            role: Role::Key { top: self.top },
+        })?;
+        self.w.raw(b":")
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerError> {
+        let role = self.w.member_value();
+        value.serialize(Ser { w: self.w, role })
+    }
+
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_, '_> {
+    type Ok = ();
+    type Error = SerError;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        self.field(key, value)
+    }
+
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_, '_, '_> {
+    type Ok = ();
+    type Error = SerError;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        self.field(key, value)
+    }
+
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self)
+    }
+}
+
+/// The content of an `EscapedStr`: a string, written as it is.
+struct EscapedText<'w, 'b, 'k> {
+    w: &'w mut Writer<'b, 'k>,
+}
+
+impl EscapedText<'_, '_, '_> {
+    fn refuse(self) -> Result<(), SerError> {
+        Err(self.w.unsupported(UnserializableValue::EscapedNonString))
+    }
+
+    fn refuse_compound<C>(self) -> Result<C, SerError> {
+        Err(self.w.unsupported(UnserializableValue::EscapedNonString))
+    }
+}
+
+impl ser::Serializer for EscapedText<'_, '_, '_> {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = Impossible<(), SerError>;
+    type SerializeTuple = Impossible<(), SerError>;
+    type SerializeTupleStruct = Impossible<(), SerError>;
+    type SerializeTupleVariant = Impossible<(), SerError>;
+    type SerializeMap = Impossible<(), SerError>;
+    type SerializeStruct = Impossible<(), SerError>;
+    type SerializeStructVariant = Impossible<(), SerError>;
+
+    fn serialize_str(self, v: &str) -> Result<(), SerError> {
+        self.w.raw(v.as_bytes())
+    }
+
+    fn serialize_bool(self, _: bool) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_i8(self, _: i8) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_i16(self, _: i16) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_i32(self, _: i32) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_i64(self, _: i64) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_u8(self, _: u8) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_u16(self, _: u16) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_u32(self, _: u32) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_u64(self, _: u64) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_f32(self, _: f32) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_f64(self, _: f64) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_char(self, _: char) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_none(self) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_unit(self) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), SerError> {
+        self.refuse()
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, SerError> {
+        self.refuse_compound()
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, SerError> {
+        self.refuse_compound()
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, SerError> {
+        self.refuse_compound()
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, SerError> {
+        self.refuse_compound()
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, SerError> {
+        self.refuse_compound()
+    }
+
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, SerError> {
+        self.refuse_compound()
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, SerError> {
+        self.refuse_compound()
+    }
+
+    fn collect_str<T: fmt::Display + ?Sized>(self, _: &T) -> Result<(), SerError> {
+        self.refuse()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::string::String;
+    use std::vec::Vec;
+
+    use proptest::prelude::*;
+    use serde::Serialize;
+    use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+    use serde_json_core::str::EscapedStr;
+
+    use super::*;
+
+    const KEY: &str = "file_size";
+
+    /// What the encoder did before this module: serde-json-core, then the
+    /// header check over its bytes.
+    fn reference<T: Serialize + ?Sized>(
+        value: &T,
+        out: &mut [u8],
+    ) -> Result<(usize, u64), SerError> {
+        let len = serde_json_core::to_slice(value, out)?;
+        let (_, body_len) = header::check(&out[..len], KEY).map_err(SerError::Invalid)?;
+        Ok((len, body_len))
+    }
+
+    /// Serializes `value` both ways into buffers of `size` bytes and checks
+    /// that both agree on the bytes and the verdict.
+    fn agrees<T: Serialize + ?Sized>(value: &T, size: usize) -> Result<(usize, u64), SerError> {
+        let mut expected = std::vec![0; size];
+        let mut actual = std::vec![0; size];
+        let want = reference(value, &mut expected);
+        let got = serialize_header(value, &mut actual, KEY);
+        assert_eq!(got, want);
+        if let Ok((len, _)) = got {
+            assert_eq!(&actual[..len], &expected[..len]);
+        }
+        got
+    }
+
+    fn written<T: Serialize + ?Sized>(value: &T) -> String {
+        let mut out = [0; 512];
+        let (len, _) = serialize_header(value, &mut out, KEY).unwrap();
+        String::from_utf8(out[..len].to_vec()).unwrap()
+    }
+
+    #[derive(Serialize)]
+    struct Upload<'a> {
+        file_name: &'a str,
+        file_size: u64,
+    }
+
+    #[test]
+    fn writes_what_serde_json_core_writes_and_reads_the_body_len() {
+        let upload = Upload {
+            file_name: "upload/2026/11/frame-00001.bin",
+            file_size: 200,
+        };
+        assert_eq!(agrees(&upload, 256), Ok((62, 200)));
+        let escaped = Upload {
+            file_name: "a \"quoted\"\\ name\n\u{1}é😀",
+            file_size: 0,
+        };
+        assert_eq!(agrees(&escaped, 256).map(|(_, len)| len), Ok(0));
+        assert_eq!(
+            written(&escaped),
+            "{\"file_name\":\"a \\\"quoted\\\"\\\\ name\\n\\u0001é😀\",\"file_size\":0}"
+        );
+    }
+
+    #[test]
+    fn buffer_full_wins_over_every_other_refusal() {
+        let upload = Upload {
+            file_name: "abc",
+            file_size: 1,
+        };
+        for size in 0..33 {
+            assert_eq!(agrees(&upload, size), Err(SerError::BufferFull), "{size}");
+        }
+        assert_eq!(agrees(&[1, 2], 4), Err(SerError::BufferFull));
+    }
+
+    #[derive(Serialize)]
+    struct Twice {
+        file_size: u64,
+        #[serde(rename = "file_size")]
+        again: u64,
+    }
+
+    #[derive(Serialize)]
+    struct Len<T> {
+        a: u8,
+        file_size: T,
+    }
+
+    #[test]
+    fn the_body_len_is_refused_as_the_header_check_refuses_it() {
+        let invalid = |err| Err(SerError::Invalid(err));
+        assert_eq!(
+            agrees(
+                &Twice {
+                    file_size: 1,
+                    again: 2
+                },
+                64
+            ),
+            invalid(HeaderError::DuplicateBodyKey { offset: 15 })
+        );
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: -3i32
+                },
+                64
+            ),
+            invalid(HeaderError::BodyLenNegative { offset: 19 })
+        );
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: 7i8
+                },
+                64
+            ),
+            Ok((21, 7))
+        );
+        for float in [5.0, 1e300, f64::MIN_POSITIVE] {
+            assert_eq!(
+                agrees(
+                    &Len {
+                        a: 1,
+                        file_size: float
+                    },
+                    64
+                ),
+                invalid(HeaderError::BodyLenNotInteger { offset: 19 })
+            );
+        }
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: -0.0f32
+                },
+                64
+            ),
+            invalid(HeaderError::BodyLenNegative { offset: 19 })
+        );
+        let wrong = |found| invalid(HeaderError::BodyLenWrongType { offset: 19, found });
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: f64::NAN
+                },
+                64
+            ),
+            wrong(JsonType::Null)
+        );
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: "5"
+                },
+                64
+            ),
+            wrong(JsonType::String)
+        );
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: true
+                },
+                64
+            ),
+            wrong(JsonType::Bool)
+        );
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: ()
+                },
+                64
+            ),
+            wrong(JsonType::Null)
+        );
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: [1]
+                },
+                64
+            ),
+            wrong(JsonType::Array)
+        );
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: Len { a: 1, file_size: 2 }
+                },
+                64
+            ),
+            wrong(JsonType::Object)
+        );
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: Some(4u16)
+                },
+                64
+            ),
+            Ok((21, 4))
+        );
+    }
+
+    #[test]
+    fn the_first_refusal_in_text_order_is_reported() {
+        #[derive(Serialize)]
+        struct Three {
+            file_size: bool,
+            #[serde(rename = "file_size")]
+            again: u64,
+        }
+        assert_eq!(
+            agrees(
+                &Three {
+                    file_size: true,
+                    again: 1
+                },
+                64
+            ),
+            Err(SerError::Invalid(HeaderError::BodyLenWrongType {
+                offset: 13,
+                found: JsonType::Bool
+            }))
+        );
+    }
+
+    #[test]
+    fn the_body_key_counts_only_in_the_top_level_object() {
+        let nested = Len {
+            a: 1,
+            file_size: 3u8,
+        };
+        assert_eq!(
+            agrees(&[&nested], 64).map(|_| ()),
+            Err(SerError::Invalid(HeaderError::NotAnObject {
+                found: JsonType::Array
+            }))
+        );
+        #[derive(Serialize)]
+        struct Outer<'a> {
+            inner: &'a Len<u8>,
+        }
+        assert_eq!(agrees(&Outer { inner: &nested }, 64), Ok((31, 0)));
+    }
+
+    #[test]
+    fn top_level_values_that_are_not_objects_are_refused() {
+        let not = |found| Err(SerError::Invalid(HeaderError::NotAnObject { found }));
+        assert_eq!(agrees(&1u8, 8), not(JsonType::Number));
+        assert_eq!(agrees(&-1.5f64, 8), not(JsonType::Number));
+        assert_eq!(agrees("s", 8), not(JsonType::String));
+        assert_eq!(agrees(&None::<u8>, 8), not(JsonType::Null));
+        assert_eq!(agrees(&false, 8), not(JsonType::Bool));
+        assert_eq!(agrees(&[0u8; 0], 8), not(JsonType::Array));
+    }
+
+    /// A map or struct nested `depth` levels deep.
+    struct Deep(usize);
+
+    impl Serialize for Deep {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            if self.0 == 0 {
+                return serializer.serialize_u8(0);
+            }
+            let mut seq = serializer.serialize_seq(None)?;
+            seq.serialize_element(&Deep(self.0 - 1))?;
+            seq.end()
+        }
+    }
+
+    #[test]
+    fn nesting_is_limited_as_the_header_check_limits_it() {
+        assert_eq!(
+            agrees(
+                &Len {
+                    a: 1,
+                    file_size: 0u8
+                },
+                512
+            ),
+            Ok((21, 0))
+        );
+        #[derive(Serialize)]
+        struct Wrap {
+            a: Deep,
+        }
+        assert_eq!(
+            agrees(
+                &Wrap {
+                    a: Deep(MAX_NESTING - 1)
+                },
+                512
+            )
+            .map(|_| ()),
+            Ok(())
+        );
+        assert_eq!(
+            agrees(
+                &Wrap {
+                    a: Deep(MAX_NESTING)
+                },
+                512
+            ),
+            Err(SerError::Invalid(HeaderError::TooDeep {
+                offset: 5 + MAX_NESTING - 1,
+                max: MAX_NESTING
+            }))
+        );
+        assert_eq!(
+            agrees(&Deep(MAX_NESTING + 1), 512),
+            Err(SerError::Invalid(HeaderError::TooDeep {
+                offset: MAX_NESTING,
+                max: MAX_NESTING
+            }))
+        );
+    }
+
+    /// Map keys and values given at run time.
+    struct Map<'a>(&'a [(&'a str, u64)]);
+
+    impl Serialize for Map<'_> {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (key, value) in self.0 {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+
+    #[test]
+    fn map_keys_compare_as_unescaped_text() {
+        assert_eq!(
+            agrees(&Map(&[("a\"", 1), ("file_size", 2)]), 64),
+            Ok((23, 2))
+        );
+        assert_eq!(
+            agrees(&Map(&[("file_size", 1), ("x", 1), ("file_size", 2)]), 64),
+            Err(SerError::Invalid(HeaderError::DuplicateBodyKey {
+                offset: 21
+            }))
+        );
+        assert_eq!(agrees(&Map(&[("file_size\n", 1)]), 64), Ok((17, 0)));
+    }
+
+    #[test]
+    fn unvouched_json_is_checked_after_writing() {
+        #[derive(Serialize)]
+        struct Odd<'a> {
+            #[serde(rename = "file\\u005fsize")]
+            size: u8,
+            #[serde(with = "bytes")]
+            raw: &'a [u8],
+            escaped: EscapedStr<'a>,
+        }
+        let odd = |raw| Odd {
+            size: 4,
+            raw,
+            escaped: EscapedStr("\\u00e9"),
+        };
+        assert_eq!(agrees(&odd(b"[1]"), 128), Ok((49, 4)));
+        assert_eq!(
+            agrees(&odd(b"[1"), 128),
+            Err(SerError::Invalid(HeaderError::Syntax {
+                offset: 38,
+                found: Some(b':')
+            }))
+        );
+        let mut map = [0; 64];
+        let integer_key = serde_json_core::to_slice(&IntKey, &mut map).map(|len| &map[..len]);
+        assert_eq!(integer_key, Ok(&b"{1:2}"[..]));
+        assert_eq!(
+            agrees(&IntKey, 64),
+            Err(SerError::Invalid(HeaderError::Syntax {
+                offset: 1,
+                found: Some(b'1')
+            }))
+        );
+    }
+
+    mod bytes {
+        pub(super) fn serialize<S: serde::Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(v)
+        }
+    }
+
+    struct IntKey;
+
+    impl Serialize for IntKey {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry(&1, &2)?;
+            map.end()
+        }
+    }
+
+    #[derive(Serialize)]
+    enum Kind {
+        Unit,
+        Newtype(u64),
+        Tuple(u8, u8),
+        Struct { file_size: u64 },
+    }
+
+    #[test]
+    fn enums_are_written_as_serde_json_core_writes_them() {
+        assert_eq!(
+            written(&Len {
+                a: 0,
+                file_size: 1u8
+            }),
+            r#"{"a":0,"file_size":1}"#
+        );
+        #[derive(Serialize)]
+        struct K {
+            k: Kind,
+        }
+        assert_eq!(agrees(&K { k: Kind::Unit }, 64), Ok((12, 0)));
+        assert_eq!(
+            agrees(
+                &K {
+                    k: Kind::Newtype(3)
+                },
+                64
+            ),
+            Ok((19, 0))
+        );
+        assert_eq!(
+            agrees(
+                &K {
+                    k: Kind::Struct { file_size: 2 }
+                },
+                64
+            ),
+            Ok((32, 0))
+        );
+        #[allow(non_camel_case_types)]
+        #[derive(Serialize)]
+        enum Top {
+            file_size(u64),
+            Other { file_size: u64 },
+        }
+        assert_eq!(agrees(&Top::file_size(9), 64), Ok((15, 9)));
+        assert_eq!(agrees(&Top::Other { file_size: 9 }, 64), Ok((25, 0)));
+    }
+
+    #[test]
+    fn what_serde_json_core_panics_on_is_an_error() {
+        #[derive(Serialize)]
+        struct C {
+            c: char,
+        }
+        let unsupported = |offset, what| Err(SerError::Unsupported { offset, what });
+        let mut out = [0; 64];
+        assert_eq!(
+            serialize_header(&C { c: 'x' }, &mut out, KEY),
+            unsupported(5, UnserializableValue::Char)
+        );
+        assert_eq!(
+            serialize_header(&Kind::Tuple(1, 2), &mut out, KEY),
+            unsupported(0, UnserializableValue::TupleVariant)
+        );
+        assert_eq!(
+            serialize_header(
+                &Len {
+                    a: 1,
+                    file_size: 1u128
+                },
+                &mut out,
+                KEY
+            ),
+            unsupported(19, UnserializableValue::Int128)
+        );
+        assert_eq!(
+            serialize_header(&Map2(&[('k', 1)]), &mut out, KEY),
+            unsupported(1, UnserializableValue::Char)
+        );
+        assert_eq!(
+            serialize_header(&Failing, &mut out, KEY),
+            Err(SerError::Custom)
+        );
+        #[derive(Serialize)]
+        #[serde(rename = "__serde_json_core_escaped_string__")]
+        struct NotText(u8);
+        assert_eq!(
+            serialize_header(&NotText(1), &mut out, KEY),
+            unsupported(1, UnserializableValue::EscapedNonString)
+        );
+    }
+
+    struct Map2<'a>(&'a [(char, u8)]);
+
+    impl Serialize for Map2<'_> {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            for (key, value) in self.0 {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+
+    struct Failing;
+
+    impl Serialize for Failing {
+        fn serialize<S: ser::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(ser::Error::custom("no"))
+        }
+    }
+
+    /// A JSON-like tree of everything serde-json-core writes without panicking.
+    #[derive(Debug, Clone)]
+    enum Node {
+        Str(String),
+        Unsigned(u64),
+        Signed(i64),
+        Float(f64),
+        Float32(f32),
+        Bool(bool),
+        Null,
+        Bytes(Vec<u8>),
+        Escaped(String),
+        Seq(Vec<Node>),
+        Map(Vec<(String, Node)>),
+        Struct(Vec<(usize, Node)>),
+    }
+
+    /// Struct keys: `&'static str`, some of them the body key.
+    const FIELDS: [&str; 5] = ["file_size", "name", "file\\u005fsize", "a\"b", ""];
+
+    impl Serialize for Node {
+        fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Str(v) => s.serialize_str(v),
+                Self::Unsigned(v) => s.serialize_u64(*v),
+                Self::Signed(v) => s.serialize_i64(*v),
+                Self::Float(v) => s.serialize_f64(*v),
+                Self::Float32(v) => s.serialize_f32(*v),
+                Self::Bool(v) => s.serialize_bool(*v),
+                Self::Null => s.serialize_none(),
+                Self::Bytes(v) => s.serialize_bytes(v),
+                Self::Escaped(v) => EscapedStr(v).serialize(s),
+                Self::Seq(items) => {
+                    let mut seq = s.serialize_seq(Some(items.len()))?;
+                    for item in items {
+                        seq.serialize_element(item)?;
+                    }
+                    seq.end()
+                }
+                Self::Map(entries) => {
+                    let mut map = s.serialize_map(None)?;
+                    for (key, value) in entries {
+                        map.serialize_entry(key, value)?;
+                    }
+                    map.end()
+                }
+                Self::Struct(fields) => {
+                    let mut st = s.serialize_struct("S", fields.len())?;
+                    for (key, value) in fields {
+                        st.serialize_field(FIELDS[*key], value)?;
+                    }
+                    st.end()
+                }
+            }
+        }
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::from(KEY)),
+            "[a-z_]{0,12}",
+            "[a-z\"\\\\\\x00-\\x1f\\x7f é😀]{0,12}",
+        ]
+    }
+
+    fn node() -> impl Strategy<Value = Node> {
+        let leaf = prop_oneof![
+            text().prop_map(Node::Str),
+            any::<u64>().prop_map(Node::Unsigned),
+            (0..300u64).prop_map(Node::Unsigned),
+            any::<i64>().prop_map(Node::Signed),
+            any::<f64>().prop_map(Node::Float),
+            any::<f32>().prop_map(Node::Float32),
+            any::<bool>().prop_map(Node::Bool),
+            Just(Node::Null),
+            "[\\[\\]{}0-9,:\" a]{0,6}".prop_map(|s| Node::Bytes(s.into_bytes())),
+            "[a\\\\u00e9\"]{0,8}".prop_map(Node::Escaped),
+        ];
+        leaf.prop_recursive(4, 24, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Node::Seq),
+                proptest::collection::vec((text(), inner.clone()), 0..5).prop_map(Node::Map),
+                proptest::collection::vec((0..FIELDS.len(), inner), 0..5).prop_map(Node::Struct),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn agrees_with_serde_json_core_and_the_header_check(node in node(), size in 0..400usize) {
+            agrees(&node, size).ok();
+        }
+
+        #[test]
+        fn agrees_on_top_level_objects(
+            fields in proptest::collection::vec((text(), node()), 0..6),
+            size in 0..400usize,
+        ) {
+            agrees(&Node::Map(fields), size).ok();
+        }
+    }
+}
