@@ -20,7 +20,7 @@ enforces limits before it allocates or writes anything:
   that is not a non-negative integer (booleans and 5.0 are not), or a
   repeated key ends the connection: the frame boundary is lost.
 - the name must be a single file name, the same policy as the Rust
-  receiver (examples/transfer): not empty, not '.' or '..', at most 255
+  receiver (transfer/): not empty, not '.' or '..', at most 255
   UTF-8 bytes, no '/', '\\', ':', and no control character. A refused name,
   a file over --max-size or an existing file is reported on stderr and its
   body skipped; the connection goes on.

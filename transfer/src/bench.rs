@@ -12,8 +12,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::protocol::{
-    COPY_BUFFER, Decoder, Encoder, Reader, Upload, Wire, Writer, human, mib_per_s, parse_size,
+    COPY_BUFFER, Upload, Wire, blocking_reader, blocking_writer, human, mib_per_s, parse_size,
 };
+use crate::scratch::ScratchDir;
 
 /// Measure throughput on loopback: the std adapter beside raw `io::copy`.
 #[derive(Debug, clap::Args)]
@@ -143,7 +144,7 @@ fn receive(variant: Variant, listener: &TcpListener) -> io::Result<u64> {
         Variant::RawCopy => io::copy(&mut stream, &mut io::sink()),
         Variant::RawRead => read_blocks(&mut stream, &mut block),
         Variant::AdapterCopy | Variant::AdapterRead => {
-            let mut reader = Reader::new(stream, Decoder::new(Wire::Default.config())?);
+            let mut reader = blocking_reader(stream, Wire::Default.config())?;
             reader
                 .next_header()?
                 .ok_or_else(|| io::Error::other("no frame"))?;
@@ -182,9 +183,9 @@ fn send_raw(mut stream: TcpStream, size: u64) -> io::Result<()> {
 
 /// Sends `size` bytes as one frame named `bench.bin`.
 fn send_frame(stream: TcpStream, size: u64) -> io::Result<()> {
-    let mut writer = Writer::new(stream, Encoder::new(Wire::Default.config())?);
+    let mut writer = blocking_writer(stream, Wire::Default.config())?;
     let header = Upload {
-        file_name: "bench.bin".to_owned(),
+        file_name: "bench.bin",
         file_size: size,
     };
     writer.write_header(&header)?;
@@ -203,7 +204,7 @@ fn send_frame(stream: TcpStream, size: u64) -> io::Result<()> {
 /// reads the child's VmHWM once the file is renamed into place.
 fn child_receiver_peak(size: u64, out: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
     let parent = out.unwrap_or_else(std::env::temp_dir);
-    let dir = tempfile::tempdir_in(&parent)?;
+    let dir = ScratchDir::new_in(&parent)?;
     let mut child = Command::new(std::env::current_exe()?)
         .args(["recv", "--listen", "127.0.0.1:0", "--out"])
         .arg(dir.path())

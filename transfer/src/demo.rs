@@ -1,21 +1,31 @@
 //! The self-contained demo: a receiver on `127.0.0.1:0`, one large file and
-//! a burst of small ones over one connection, every file checked by SHA-256.
+//! a burst of small ones over one connection, every file checked twice by
+//! SHA-256: by its receipt, and on disk.
 
 use std::error::Error;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::process::ExitCode;
-use std::thread;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
-use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
 
-use crate::protocol::{Encoder, Upload, Wire, Writer, human, mib_per_s, parse_size, progress_bar};
-use crate::receive::{self, Options, Report};
-use crate::send::{self, Outgoing};
+use crate::connection::{self, End, Report, Shared};
+use crate::log::Log;
+use crate::protocol::{
+    Upload, Wire, blocking_writer, human, mib_per_s, parse_size, receipt_reader, upload_writer,
+};
+use crate::scratch::ScratchDir;
+use crate::send::{self, Outgoing, Sent, Tally};
+use crate::storage::OutDir;
 
 /// Run the self-contained demo on loopback (what `transfer` alone does).
 #[derive(Debug, clap::Args)]
@@ -42,8 +52,11 @@ struct Generated {
 
 /// Runs the demo.
 pub fn run(args: Args) -> Result<ExitCode, Box<dyn Error>> {
-    let temp = tempfile::tempdir()?;
-    let root = args.dir.clone().unwrap_or_else(|| temp.path().to_owned());
+    let scratch = ScratchDir::new()?;
+    let root = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| scratch.path().to_owned());
     let (source, out) = (root.join("send"), root.join("received"));
     fs::create_dir_all(&source)?;
     fs::create_dir_all(&out)?;
@@ -62,12 +75,17 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn Error>> {
         })
         .collect::<io::Result<Vec<_>>>()?;
     let burst = encode_burst(&small)?;
-    let transfer = transfer(&out, &burst, &large)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let transfer = runtime.block_on(transfer(&out, &burst, &large, &small))?;
     let total = large.file.size + small.iter().map(|g| g.file.size).sum::<u64>();
     summarize(&transfer, total, small.len(), burst.len() as u64);
     let files = 1 + small.len();
     let verified = verify(&out, std::iter::once(&large).chain(&small))?;
-    let ok = verified == files && transfer.report.all_kept();
+    let ok =
+        verified == files && transfer.report.all_kept() && transfer.tally.intact == files as u64;
     println!(
         "verified {verified}/{files} files by SHA-256: {}",
         if ok { "all intact" } else { "FAILED" }
@@ -79,39 +97,54 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn Error>> {
     })
 }
 
-/// How the transfer went, seen from the receiver.
+/// How the transfer went, seen from both ends.
 struct Transfer {
     elapsed: Duration,
     report: Report,
+    tally: Tally,
     burst_reads: u64,
 }
 
 /// Starts a receiver on `127.0.0.1:0` writing to `out`, sends the burst and
-/// the large file to it over one connection, and waits for it to finish.
-fn transfer(out: &Path, burst: &[u8], large: &Generated) -> Result<Transfer, Box<dyn Error>> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
+/// the large file to it over one connection, reads their receipts, and
+/// waits for the receiver to finish.
+async fn transfer(
+    out: &Path,
+    burst: &[u8],
+    large: &Generated,
+    small: &[Generated],
+) -> Result<Transfer, Box<dyn Error>> {
+    let (out, _) = OutDir::open(out)?;
+    let shared = Arc::new(Shared {
+        out,
+        wire: Wire::Default,
+        max_size: u64::MAX,
+        idle_timeout: Duration::from_secs(30),
+        quiet: true,
+        log: Log::new(),
+        aborted: AtomicU64::new(0),
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     println!("receiver listening on {addr}");
-    let options = Options {
-        out: out.to_owned(),
-        config: Wire::Default.config(),
-        max_size: u64::MAX,
-        quiet: true,
-    };
+    let burst_reads = Arc::new(AtomicU64::new(0));
     let threshold = burst.len() as u64;
-    let receiver = thread::spawn(move || receive_once(&listener, threshold, &options));
-    let progress = progress_bar(burst.len() as u64 + large.file.size);
+    // Its own task, so that it runs on another worker than the sender.
+    let receiver = tokio::spawn(receive_once(
+        listener,
+        shared,
+        threshold,
+        Arc::clone(&burst_reads),
+    ));
     let start = Instant::now();
-    send_all(TcpStream::connect(addr)?, burst, large, &progress)?;
-    let (report, reads) = receiver
-        .join()
-        .map_err(|_| "the receiver thread panicked")??;
-    let elapsed = start.elapsed();
-    progress.finish_and_clear();
+    let sender = send_all(TcpStream::connect(addr).await?, burst, large, small);
+    let tally = sender.await;
+    let report = receiver.await?;
     Ok(Transfer {
-        elapsed,
-        report,
-        burst_reads: reads.burst_reads,
+        elapsed: start.elapsed(),
+        report: report?,
+        tally: tally?,
+        burst_reads: burst_reads.load(Ordering::Relaxed),
     })
 }
 
@@ -120,6 +153,7 @@ fn summarize(transfer: &Transfer, total: u64, small: usize, burst: u64) {
     let Transfer {
         elapsed,
         report,
+        tally,
         burst_reads,
     } = transfer;
     println!(
@@ -134,12 +168,17 @@ fn summarize(transfer: &Transfer, total: u64, small: usize, burst: u64) {
         human(burst),
         small as f64 / (*burst_reads).max(1) as f64
     );
-    let error = report.error.as_ref().map(|e| format!(", error: {e}"));
     println!(
-        "received {} files, refused {}{}",
-        report.received.len(),
+        "received {} files, refused {}{}; receipts: {} stored intact, {} refused, {} damaged",
+        report.received,
         report.refused,
-        error.unwrap_or_default()
+        match &report.end {
+            End::Clean => String::new(),
+            end => format!(" (the connection ended: {end:?})"),
+        },
+        tally.intact,
+        tally.refused,
+        tally.damaged
     );
 }
 
@@ -149,45 +188,54 @@ struct CountingReader<R> {
     inner: R,
     threshold: u64,
     bytes: u64,
-    burst_reads: u64,
+    burst_reads: Arc<AtomicU64>,
 }
 
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let len = self.inner.read(buf)?;
-        if self.bytes < self.threshold && len > 0 {
-            self.burst_reads += 1;
+impl<R: AsyncRead + Unpin> AsyncRead for CountingReader<R> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        ready!(Pin::new(&mut this.inner).poll_read(cx, buf))?;
+        let len = (buf.filled().len() - before) as u64;
+        if this.bytes < this.threshold && len > 0 {
+            this.burst_reads.fetch_add(1, Ordering::Relaxed);
         }
-        self.bytes += len as u64;
-        Ok(len)
+        this.bytes += len;
+        Poll::Ready(Ok(()))
     }
 }
 
-/// Accepts one connection and receives its files, counting the reads that
-/// the first `threshold` bytes (the burst) took.
-fn receive_once(
-    listener: &TcpListener,
+/// Accepts one connection and serves it as `transfer recv` does, counting
+/// the reads that the first `threshold` bytes (the burst) took.
+async fn receive_once(
+    listener: TcpListener,
+    shared: Arc<Shared>,
     threshold: u64,
-    options: &Options,
-) -> io::Result<(Report, CountingReader<TcpStream>)> {
-    let (stream, peer) = listener.accept()?;
-    let mut counting = CountingReader {
-        inner: stream,
+    burst_reads: Arc<AtomicU64>,
+) -> io::Result<Report> {
+    let (stream, peer) = listener.accept().await?;
+    let (read, write) = stream.into_split();
+    let counting = CountingReader {
+        inner: read,
         threshold,
         bytes: 0,
-        burst_reads: 0,
+        burst_reads,
     };
-    let report = receive::serve(&mut counting, peer, options);
-    Ok((report, counting))
+    let (_stop, stopped) = watch::channel(false);
+    Ok(connection::serve(counting, write, peer, &shared, stopped).await)
 }
 
 /// The frames of all small files, one after the other, to be written at once.
 fn encode_burst(small: &[Generated]) -> io::Result<Vec<u8>> {
-    let mut burst = Writer::new(Vec::new(), Encoder::new(Wire::Default.config())?);
+    let mut burst = blocking_writer(Vec::new(), Wire::Default.config())?;
     for generated in small {
         let body = fs::read(&generated.file.path)?;
         let header = Upload {
-            file_name: generated.file.name.clone(),
+            file_name: &generated.file.name,
             file_size: body.len() as u64,
         };
         burst.write_frame(&header, &body)?;
@@ -195,18 +243,45 @@ fn encode_burst(small: &[Generated]) -> io::Result<Vec<u8>> {
     Ok(burst.into_inner())
 }
 
-/// Sends the burst of small files in one write, then the large file.
-fn send_all(
-    mut stream: TcpStream,
+/// Sends the burst of small files in one write, then the large file, while
+/// reading the receipts of all of them.
+async fn send_all(
+    stream: TcpStream,
     burst: &[u8],
     large: &Generated,
-    progress: &ProgressBar,
-) -> io::Result<()> {
-    stream.write_all(burst)?;
-    progress.inc(burst.len() as u64);
-    let mut writer = Writer::new(stream, Encoder::new(Wire::Default.config())?);
-    send::send_file(&mut writer, &large.file, progress)?;
-    writer.into_inner().shutdown(Shutdown::Write)
+    small: &[Generated],
+) -> io::Result<Tally> {
+    let (read, mut write) = stream.into_split();
+    let (sent_tx, sent_rx) = mpsc::unbounded_channel();
+    for generated in small {
+        // The receiver is this function's own future: it is there.
+        let _ = sent_tx.send(Sent {
+            name: generated.file.name.clone(),
+            size: generated.file.size,
+            sha256: Some(generated.sha256),
+        });
+    }
+    let sending = async {
+        write.write_all(burst).await?;
+        let mut writer = upload_writer(write, Wire::Default.config())?;
+        send::send_files(
+            &mut writer,
+            std::slice::from_ref(&large.file),
+            &sent_tx,
+            false,
+        )
+        .await?;
+        drop(sent_tx);
+        writer.shutdown().await
+    };
+    let mut tally = Tally::default();
+    let answers = async {
+        let mut receipts = receipt_reader(read)?;
+        send::read_receipts(&mut receipts, sent_rx, &mut tally).await
+    };
+    let (sent, answered) = tokio::join!(sending, answers);
+    sent.and(answered)?;
+    Ok(tally)
 }
 
 /// Counts the files of `expected` found in `out` with the same digest.

@@ -1,19 +1,9 @@
-//! Process-level tests of `examples/transfer` and of the Python peers in
-//! `examples/python/`: Rust→Rust, Python→Rust, Rust→Python, naive client
-//! and server written the tutorial's way, hostile file names, a truncated upload, 32
-//! concurrent senders, the demo and the bench. Everything runs on
-//! `127.0.0.1` with port 0; the receivers print the real port.
-//!
-//! # How the example binary is found
-//! Cargo offers `CARGO_BIN_EXE_*` for binaries, not for examples. The first
-//! test that needs it runs `$CARGO build --example transfer` with the
-//! features this test binary was built with and `--release` if it was built
-//! without debug assertions, and takes the executable's path from cargo's
-//! `compiler-artifact` JSON message. Under `cargo test` the example is
-//! already built, so this is a no-op that costs a fraction of a second;
-//! with a clean target dir or a custom `CARGO_TARGET_DIR` it builds it
-//! there. Cargo does not hold its build lock while tests run, so the nested
-//! call does not wait for the outer one.
+//! Process-level tests of the `transfer` binary and of the Python peers in
+//! `examples/python/` (at the workspace root): Rust→Rust, Python→Rust,
+//! Rust→Python, naive client and server written the tutorial's way,
+//! hostile file names, a truncated upload, 32 concurrent senders, the demo
+//! and the bench. `tests/hostile.rs` tries the receiver and the sender as a
+//! hostile peer would.
 //!
 //! # Sizes
 //! Kept small for CI; raise them with environment variables:
@@ -24,297 +14,20 @@
 //!
 //! The Python tests need `python3` (3.8 or later, standard library only).
 
-#![cfg(feature = "std")]
-
 mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Output, Stdio};
-use std::sync::OnceLock;
+use std::process::{Command, Output};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
 
-use tempfile::TempDir;
-use unstick::Prefix;
-
-/// How long any child may take before the test fails.
-const DEADLINE: Duration = Duration::from_secs(120);
-
-fn env_size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
-}
+use common::{
+    Receiver, assert_success, content, env_size, exe, expected, python, python_dir, read_dir, run,
+    rust_send, send_raw_frames, source_files, upload_frame,
+};
 
 fn large_size() -> usize {
     env_size("TRANSFER_TEST_LARGE", 4 << 20)
-}
-
-/// The features this test binary was built with, for the nested build.
-fn features() -> String {
-    [
-        ("std", cfg!(feature = "std")),
-        ("tokio", cfg!(feature = "tokio")),
-        ("tokio-util-07", cfg!(feature = "tokio-util-07")),
-        ("embedded-io-07", cfg!(feature = "embedded-io-07")),
-        (
-            "embedded-io-async-07",
-            cfg!(feature = "embedded-io-async-07"),
-        ),
-        ("defmt", cfg!(feature = "defmt")),
-    ]
-    .iter()
-    .filter(|(_, on)| *on)
-    .map(|(name, _)| *name)
-    .collect::<Vec<_>>()
-    .join(",")
-}
-
-/// The `transfer` example's executable, built once per test binary.
-fn transfer_exe() -> &'static Path {
-    static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut command = Command::new(cargo);
-        command
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "--example", "transfer", "--message-format=json"])
-            .args(["--features", &features()]);
-        if !cfg!(debug_assertions) {
-            command.arg("--release");
-        }
-        let output = command.output().expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "building the example failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|message| message["reason"] == "compiler-artifact")
-            .filter(|message| message["target"]["name"] == "transfer")
-            .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reports the example's executable")
-    })
-}
-
-fn python_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python")
-}
-
-fn python(script: &Path) -> Command {
-    let mut command = Command::new("python3");
-    command.arg("-B").arg(script);
-    command
-}
-
-/// A running receiver: its address, output directory, and its output so far.
-struct Receiver {
-    child: Child,
-    addr: String,
-    out: PathBuf,
-    _dir: TempDir,
-    stdout: JoinHandle<String>,
-    stderr: JoinHandle<String>,
-}
-
-/// How a receiver exited, what it printed, and the files it left.
-#[derive(Debug)]
-struct Finished {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-    /// The output directory (kept until this is dropped) and its files.
-    out: PathBuf,
-    files: BTreeMap<String, Vec<u8>>,
-    _dir: TempDir,
-}
-
-impl Receiver {
-    /// Starts `command` with `--out DIR` appended, reads `listening on ADDR`.
-    fn start(mut command: Command) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        command
-            .arg("--out")
-            .arg(&out)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("receiver starts");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        stdout.read_line(&mut first).unwrap();
-        let addr = first
-            .trim_end()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first line {first:?}"))
-            .to_owned();
-        assert!(
-            addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
-            "{addr}"
-        );
-        let stderr = child.stderr.take().unwrap();
-        Self {
-            child,
-            addr,
-            out,
-            _dir: dir,
-            stdout: drain(stdout),
-            stderr: drain_err(stderr),
-        }
-    }
-
-    fn rust(wire: &str, extra: &[&str]) -> Self {
-        let mut command = Command::new(transfer_exe());
-        command
-            .args(["recv", "--listen", "127.0.0.1:0", "--wire", wire])
-            .args(extra);
-        Self::start(command)
-    }
-
-    fn python(extra: &[&str]) -> Self {
-        let mut command = python(&python_dir().join("receiver.py"));
-        command.args(["--listen", "127.0.0.1:0"]).args(extra);
-        Self::start(command)
-    }
-
-    /// Waits for a `--once` receiver to exit.
-    fn finish(mut self) -> Finished {
-        let status = wait(&mut self.child);
-        Finished {
-            status,
-            stdout: self.stdout.join().unwrap(),
-            stderr: self.stderr.join().unwrap(),
-            files: read_dir(&self.out),
-            out: self.out,
-            _dir: self._dir,
-        }
-    }
-
-    /// Stops a receiver that serves forever.
-    fn stop(mut self) -> Finished {
-        self.child.kill().unwrap();
-        self.finish()
-    }
-}
-
-fn drain(mut stdout: BufReader<ChildStdout>) -> JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        stdout.read_to_string(&mut text).unwrap();
-        text
-    })
-}
-
-fn drain_err(mut stderr: ChildStderr) -> JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        stderr.read_to_string(&mut text).unwrap();
-        text
-    })
-}
-
-fn wait(child: &mut Child) -> ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > DEADLINE {
-            child.kill().unwrap();
-            panic!("a child process ran past the deadline");
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Runs `command` to completion (with the deadline) and returns its output.
-fn run(mut command: Command) -> Output {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let stdout = drain(BufReader::new(child.stdout.take().unwrap()));
-    let stderr = drain_err(child.stderr.take().unwrap());
-    let status = wait(&mut child);
-    Output {
-        status,
-        stdout: stdout.join().unwrap().into_bytes(),
-        stderr: stderr.join().unwrap().into_bytes(),
-    }
-}
-
-fn assert_success(output: &Output, what: &str) {
-    assert!(
-        output.status.success(),
-        "{what} failed: {}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn rust_send(addr: &str, wire: &str, files: &[PathBuf]) -> Output {
-    let mut command = Command::new(transfer_exe());
-    command
-        .args(["send", "--to", addr, "--wire", wire])
-        .args(files);
-    run(command)
-}
-
-/// Every file in `dir`, by name (none if it does not exist).
-fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return BTreeMap::new();
-    };
-    entries
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, fs::read(&path).unwrap())
-        })
-        .collect()
-}
-
-/// Pseudo-random bytes, different for every seed.
-fn content(seed: u64, len: usize) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect()
-}
-
-/// Writes `files` into a fresh directory; returns it and the paths.
-fn source_files(files: &[(&str, Vec<u8>)]) -> (TempDir, Vec<PathBuf>) {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = files
-        .iter()
-        .map(|(name, body)| {
-            let path = dir.path().join(name);
-            fs::write(&path, body).unwrap();
-            path
-        })
-        .collect();
-    (dir, paths)
-}
-
-fn expected(files: &[(&str, Vec<u8>)]) -> BTreeMap<String, Vec<u8>> {
-    files
-        .iter()
-        .map(|(name, body)| ((*name).to_owned(), body.clone()))
-        .collect()
 }
 
 /// A mix of sizes and names: empty, tiny, non-ASCII, large.
@@ -431,50 +144,11 @@ fn rust_sender_to_tutorial_server() {
     command
         .args(["-B", "-c", TUTORIAL_SERVER])
         .current_dir(cwd.path());
-    let receiver = Receiver::start_without_out(command);
+    let receiver = Receiver::spawn(command, cwd.path().to_owned(), None);
     assert_success(&rust_send(&receiver.addr, "python-struct", &paths), "send");
     let finished = receiver.finish();
     assert!(finished.status.success(), "{finished:?}");
     assert!(read_dir(cwd.path()) == expected(&files), "files differ");
-}
-
-impl Receiver {
-    /// As [`start`](Self::start) for a peer that takes no `--out`.
-    fn start_without_out(mut command: Command) -> Self {
-        command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().expect("peer starts");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        stdout.read_line(&mut first).unwrap();
-        let addr = first
-            .trim_end()
-            .trim_start_matches("listening on ")
-            .to_owned();
-        let stderr = child.stderr.take().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        Self {
-            child,
-            addr,
-            out: dir.path().to_owned(),
-            _dir: dir,
-            stdout: drain(stdout),
-            stderr: drain_err(stderr),
-        }
-    }
-}
-
-/// Writes hand-made frames to `addr` in one go and closes the connection.
-fn send_raw_frames(addr: &str, frames: &[Vec<u8>]) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    // the receiver may refuse and go on, or stop reading: both are fine here
-    let _ = stream.write_all(&frames.concat());
-    let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.read_to_end(&mut Vec::new());
-}
-
-fn upload_frame(name_json: &str, body: &[u8]) -> Vec<u8> {
-    let json = format!(r#"{{"file_name":{name_json},"file_size":{}}}"#, body.len());
-    common::header_frame(Prefix::NETWORK, &json, body)
 }
 
 #[test]
@@ -564,8 +238,9 @@ fn truncated_upload_leaves_no_partial_file() {
     assert_eq!(
         finished.files.keys().collect::<Vec<_>>(),
         ["whole.txt"],
-        "no partial file, no temporary file"
+        "no partial file"
     );
+    assert!(finished.partial.is_empty(), "{:?}", finished.partial);
     assert!(
         finished
             .stderr
@@ -623,13 +298,19 @@ fn python_receiver_refuses_hostile_names() {
 }
 
 #[test]
-fn existing_file_is_never_overwritten() {
+fn existing_file_is_never_overwritten_and_the_sender_says_so() {
     let files = [("a.txt", b"new content".to_vec()), ("b.txt", b"b".to_vec())];
     let (_src, paths) = source_files(&files);
     let receiver = Receiver::rust("default", &["--once"]);
     fs::create_dir_all(&receiver.out).unwrap();
     fs::write(receiver.out.join("a.txt"), b"original").unwrap();
-    assert_success(&rust_send(&receiver.addr, "default", &paths), "send");
+    let sent = rust_send(&receiver.addr, "default", &paths);
+    assert_eq!(sent.status.code(), Some(1), "{sent:?}");
+    let stdout = String::from_utf8_lossy(&sent.stdout);
+    assert!(
+        stdout.contains("refused \"a.txt\": exists:") && stdout.contains("stored \"b.txt\""),
+        "{stdout}"
+    );
     let finished = receiver.finish();
     assert_eq!(finished.status.code(), Some(1));
     assert_eq!(finished.files["a.txt"], b"original");
@@ -642,16 +323,25 @@ fn existing_file_is_never_overwritten() {
 }
 
 #[test]
-fn file_over_max_size_is_refused_and_the_next_one_kept() {
-    let files = [("big.bin", content(5, 11)), ("fits.bin", content(6, 10))];
+fn file_over_max_size_is_refused_and_the_connection_closed() {
+    let files = [("fits.bin", content(6, 10)), ("big.bin", content(5, 11))];
     let (_src, paths) = source_files(&files);
     let receiver = Receiver::rust("default", &["--once", "--max-size", "10"]);
-    assert_success(&rust_send(&receiver.addr, "default", &paths), "send");
+    let sent = rust_send(&receiver.addr, "default", &paths);
+    assert_eq!(sent.status.code(), Some(1), "{sent:?}");
+    let stdout = String::from_utf8_lossy(&sent.stdout);
+    assert!(
+        stdout.contains("refused \"big.bin\": too_large:"),
+        "{stdout}"
+    );
     let finished = receiver.finish();
     assert_eq!(finished.status.code(), Some(1));
     assert_eq!(finished.files.keys().collect::<Vec<_>>(), ["fits.bin"]);
     assert!(
-        finished.stderr.contains("exceeds --max-size"),
+        finished.stderr.contains("exceeds --max-size")
+            && finished
+                .stderr
+                .contains("closed after a file over --max-size"),
         "{}",
         finished.stderr
     );
@@ -697,7 +387,7 @@ fn thirty_two_concurrent_senders_every_file_intact() {
 fn demo_verifies_every_file() {
     let large = large_size().to_string();
     let small = env_size("TRANSFER_TEST_SMALL", 100).to_string();
-    let mut command = Command::new(transfer_exe());
+    let mut command = Command::new(exe());
     command.args(["--large", &large, "--small", &small, "--small-max", "4KiB"]);
     let output = run(command);
     assert_success(&output, "the demo");
@@ -713,7 +403,7 @@ fn demo_verifies_every_file() {
 
 #[test]
 fn bench_compares_with_raw_io_copy_and_reads_the_receivers_peak_memory() {
-    let mut command = Command::new(transfer_exe());
+    let mut command = Command::new(exe());
     command.args(["bench", "--size", "1MiB", "--rounds", "1", "--peak-rss"]);
     let output = run(command);
     assert_success(&output, "the bench");
@@ -724,7 +414,7 @@ fn bench_compares_with_raw_io_copy_and_reads_the_receivers_peak_memory() {
 
 #[test]
 fn recv_help_states_the_file_name_policy() {
-    let mut command = Command::new(transfer_exe());
+    let mut command = Command::new(exe());
     command.args(["recv", "--help"]);
     let output = run(command);
     assert_success(&output, "recv --help");
