@@ -29,8 +29,8 @@ if "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; the
 fi
 
 # The interop tests run the Rust transfer tool; UNSTICK_TRANSFER says where it is.
-cargo build --quiet --release --example transfer --features std
-export UNSTICK_TRANSFER="$PWD/target/release/examples/transfer"
+cargo build --quiet --release -p unstick-transfer
+export UNSTICK_TRANSFER="$PWD/target/release/transfer"
 
 status=0
 (cd python && "../$venv/bin/python" -m pytest -q -p no:cacheprovider tests) || status=$?

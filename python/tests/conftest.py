@@ -13,10 +13,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 #: The language-neutral test vectors.
 VECTORS = REPO / "vectors"
-#: The Rust transfer tool. Today an example (`cargo build --release --example
-#: transfer --features std`); once it is a workspace binary, point this (or
-#: the UNSTICK_TRANSFER variable) at `target/release/transfer`.
-TRANSFER = Path(os.environ.get("UNSTICK_TRANSFER", REPO / "target" / "release" / "examples" / "transfer"))
+#: The Rust transfer tool, the workspace binary `transfer` (`cargo build
+#: --release -p unstick-transfer`); UNSTICK_TRANSFER overrides it.
+TRANSFER = Path(os.environ.get("UNSTICK_TRANSFER", REPO / "target" / "release" / "transfer"))
 
 
 def load_vectors() -> List[Dict[str, Any]]:
@@ -32,5 +31,5 @@ def transfer_tool() -> Path:
     """The Rust transfer tool; the interop tests need it built (ci/python.sh builds it)."""
     if not TRANSFER.is_file():
         pytest.fail(f"the Rust transfer tool is not built at {TRANSFER}: run ci/python.sh or "
-                    "`cargo build --release --example transfer --features std`")
+                    "`cargo build --release -p unstick-transfer`")
     return TRANSFER
