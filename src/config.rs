@@ -215,12 +215,12 @@ const fn check_body_key(key: &str) -> Result<(), ConfigError> {
     if bytes.is_empty() {
         return Err(ConfigError::EmptyBodyKey);
     }
-    let mut i = 0;
-    while i < bytes.len() {
-        if matches!(bytes[i], b'"' | b'\\' | 0x00..=0x1f) {
+    let mut rest = bytes;
+    while let [byte, tail @ ..] = rest {
+        if matches!(byte, b'"' | b'\\' | 0x00..=0x1f) {
             return Err(ConfigError::BodyKeyNeedsEscape);
         }
-        i += 1;
+        rest = tail;
     }
     Ok(())
 }

@@ -146,4 +146,14 @@ mod tests {
         assert_eq!(encoder.end_frame(), Ok(()));
         assert_eq!(encoder.end_frame(), Err(EncodeError::NoFrameInProgress));
     }
+
+    #[test]
+    fn reset_abandons_the_open_frame() {
+        let mut encoder = RawEncoder::new(Config::default());
+        let mut out = [0u8; 8];
+        assert_eq!(encoder.start(5, &mut out), Ok(4));
+        encoder.reset();
+        assert_eq!(encoder.remaining(), None);
+        assert_eq!(encoder.start(1, &mut out), Ok(4), "a new frame may start");
+    }
 }
