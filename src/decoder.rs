@@ -155,16 +155,50 @@ impl<const N: usize> Decoder<N> {
         &mut self,
         input: &mut &'i [u8],
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
-        match self.state {
-            State::Failed(err) => Err(err),
-            State::Body {
-                len,
-                remaining,
-                json_len,
-            } => Ok(self.body(input, len, remaining, json_len)),
+        match &mut self.state {
+            State::Body { remaining, .. } => match take_chunk(input, *remaining) {
+                Chunk::Bytes(chunk, left) => {
+                    *remaining = left;
+                    Ok(Some(Event::Body {
+                        chunk,
+                        remaining: left,
+                    }))
+                }
+                Chunk::Empty => Ok(None),
+                Chunk::End => {
+                    self.state = FRAME_START;
+                    Ok(Some(Event::FrameEnd))
+                }
+            },
+            State::Failed(err) => Err(*err),
             _ if input.is_empty() => Ok(None),
-            State::Prefix(partial) => self.prefix(input, partial),
-            State::Header { len, have } => self.header_bytes(input, len, have),
+            State::Prefix(partial) => {
+                let partial = *partial;
+                self.prefix(input, partial)
+            }
+            State::Header { len, have } => {
+                let (take, rest) = input.split_at(input.len().min(*len - *have));
+                let Some(room) = self.header.get_mut(*have..*have + take.len()) else {
+                    // `new` keeps the header limit within `N`; this only restates it.
+                    let err = DecodeError::HeaderTooLong {
+                        len: *len as u64,
+                        max: N,
+                    };
+                    self.state = State::Failed(err);
+                    return Err(err);
+                };
+                match (room, take) {
+                    ([slot], [byte]) => *slot = *byte,
+                    (room, take) => room.copy_from_slice(take),
+                }
+                *have += take.len();
+                *input = rest;
+                if *have < *len {
+                    return Ok(None);
+                }
+                let len = *len;
+                self.header_complete(len)
+            }
         }
     }
 
@@ -268,31 +302,6 @@ impl<const N: usize> Decoder<N> {
         Err(err)
     }
 
-    #[inline]
-    fn body<'i>(
-        &mut self,
-        input: &mut &'i [u8],
-        len: u64,
-        remaining: u64,
-        json_len: usize,
-    ) -> Option<Event<'static, 'i>> {
-        match take_chunk(input, remaining) {
-            Chunk::End => {
-                self.state = FRAME_START;
-                Some(Event::FrameEnd)
-            }
-            Chunk::Empty => None,
-            Chunk::Bytes(chunk, remaining) => {
-                self.state = State::Body {
-                    len,
-                    remaining,
-                    json_len,
-                };
-                Some(Event::Body { chunk, remaining })
-            }
-        }
-    }
-
     /// Reads prefix bytes; once the prefix is complete, starts the header.
     /// Kept out of line: it runs once per frame, and inlining it into
     /// `decode` slows the body path.
@@ -320,38 +329,12 @@ impl<const N: usize> Decoder<N> {
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
         let max = self.config.max_header_len().unwrap_or(N);
         match usize::try_from(len) {
-            Ok(len) if len <= max => self.header_bytes(input, len, 0),
+            Ok(len) if len <= max => {
+                self.state = State::Header { len, have: 0 };
+                self.decode(input)
+            }
             _ => self.fail(DecodeError::HeaderTooLong { len, max }),
         }
-    }
-
-    /// Buffers header bytes; checks the header once all `len` are in.
-    #[inline]
-    fn header_bytes<'i>(
-        &mut self,
-        input: &mut &'i [u8],
-        len: usize,
-        have: usize,
-    ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
-        let (take, rest) = input.split_at(input.len().min(len - have));
-        let Some(room) = self.header.get_mut(have..have + take.len()) else {
-            // `new` keeps the header limit within `N`; this only restates it.
-            return self.fail(DecodeError::HeaderTooLong {
-                len: len as u64,
-                max: N,
-            });
-        };
-        match (room, take) {
-            ([slot], [byte]) => *slot = *byte,
-            (room, take) => room.copy_from_slice(take),
-        }
-        let have = have + take.len();
-        *input = rest;
-        if have < len {
-            self.state = State::Header { len, have };
-            return Ok(None);
-        }
-        self.header_complete(len)
     }
 
     /// Checks the complete header and opens the body. Out of line for the
