@@ -65,11 +65,11 @@ build_library() {
     local features
     mapfile -t features < <(no_std_features)
     for target in "${lib_targets[@]}"; do
-        echo "cargo build --lib --target $target --no-default-features"
-        cargo build --quiet --lib --target "$target" --no-default-features
+        echo "cargo build -p unstick --lib --target $target --no-default-features"
+        cargo build --quiet -p unstick --lib --target "$target" --no-default-features
         for feature in "${features[@]}"; do
-            echo "cargo build --lib --target $target --no-default-features --features $feature"
-            cargo build --quiet --lib --target "$target" --no-default-features --features "$feature"
+            echo "cargo build -p unstick --lib --target $target --no-default-features --features $feature"
+            cargo build --quiet -p unstick --lib --target "$target" --no-default-features --features "$feature"
         done
     done
 }
