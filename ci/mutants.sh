@@ -10,6 +10,8 @@
 #                                 commits on HEAD modulo N, so successive
 #                                 landings walk through every shard and a
 #                                 rerun of one commit tests the same shard
+#   ... -f FILE ...               any further arguments go to cargo mutants
+#                                 (`-f src/decoder.rs` limits it to one file)
 #
 # Installs cargo-mutants when it is missing. Results: mutants.out/ (caught,
 # missed, timeout, unviable). `.ci/run` runs `auto` with a small share.
@@ -22,22 +24,23 @@ fi
 
 shard=()
 case "${1:-}" in
-    "") ;;
+    ""|-*) ;;
     auto)
         n=${2:?usage: ci/mutants.sh auto N}
         k=$(( $(git rev-list --count HEAD) % n ))
         shard=(--shard "$k/$n")
+        shift 2
         ;;
-    */*) shard=(--shard "$1") ;;
-    *) echo "usage: ci/mutants.sh [K/N | auto N]" >&2; exit 2 ;;
+    */*) shard=(--shard "$1"); shift ;;
+    *) echo "usage: ci/mutants.sh [K/N | auto N] [cargo mutants arguments]" >&2; exit 2 ;;
 esac
 
-echo "== cargo mutants ${shard[*]}"
+echo "== cargo mutants ${shard[*]} $*"
 # A caught mutant fails a proptest property; cap its shrinking so that it is
 # reported in seconds rather than running into the timeout.
 export PROPTEST_MAX_SHRINK_ITERS=100
 status=0
-cargo mutants --jobs 2 "${shard[@]}" || status=$?
+cargo mutants --jobs 2 "${shard[@]}" "$@" || status=$?
 # cargo-mutants exits 0 when everything was caught, 2 for missed mutants,
 # 3 for timeouts, 4 when the unmutated tree already fails.
 for kind in missed timeout; do
