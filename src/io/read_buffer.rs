@@ -199,6 +199,11 @@ mod tests {
     fn buffer_holds_a_prefix_and_a_whole_header() {
         assert_eq!(buffer_len(256), BUFFER_SIZE);
         assert_eq!(buffer_len(BUFFER_SIZE), BUFFER_SIZE + MAX_PREFIX);
+        const BIG: usize = BUFFER_SIZE + 100;
+        let big = ReadBuffer::new(Decoder::<BIG>::new(Config::default()).unwrap());
+        assert_eq!(big.buf.len(), BIG + MAX_PREFIX, "a header of N bytes fits");
+        let raw = ReadBuffer::new(RawDecoder::new(Config::default()));
+        assert_eq!(raw.buf.len(), BUFFER_SIZE);
     }
 
     #[test]

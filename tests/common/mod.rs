@@ -613,6 +613,18 @@ pub fn bad_vectors() -> Vec<Vector> {
         seen,
         DecodeError::TruncatedBody { missing: 3 },
     ));
+    let mut cut_payload = raw_frame(Prefix::NETWORK, b"ok");
+    cut_payload.extend_from_slice(&raw_frame(Prefix::NETWORK, b"dir")[..5]);
+    let mut seen = raw_events(b"ok");
+    seen.push(Seen::RawStart { len: 3 });
+    seen.push(Seen::Body(b"d".to_vec()));
+    v.push(raw(bad(
+        "raw_input_ends_inside_a_payload",
+        raw_config(Prefix::NETWORK),
+        cut_payload,
+        seen,
+        DecodeError::TruncatedBody { missing: 2 },
+    )));
     v
 }
 
