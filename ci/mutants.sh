@@ -2,7 +2,8 @@
 # Mutation testing of the library (cargo-mutants, configured in
 # .cargo/mutants.toml): every mutant of src/ must be caught by the tests,
 # except the equivalent ones excluded by name there. Fails on any missed
-# mutant (and on a mutant that times out, which is reported separately).
+# mutant. A mutant that makes the tests hang until the timeout counts as
+# caught (a hang is a failing test); those are listed, not failed on.
 #
 #   bash ci/mutants.sh            every mutant (about an hour on 2 cores)
 #   bash ci/mutants.sh K/N        shard K of N only
@@ -42,11 +43,15 @@ export PROPTEST_MAX_SHRINK_ITERS=100
 status=0
 cargo mutants --jobs 2 "${shard[@]}" "$@" || status=$?
 # cargo-mutants exits 0 when everything was caught, 2 for missed mutants,
-# 3 for timeouts, 4 when the unmutated tree already fails.
+# 3 for timeouts (and none missed), 4 when the unmutated tree already fails.
 for kind in missed timeout; do
     if [ -s "mutants.out/$kind.txt" ]; then
         echo "== $kind mutants:"
         cat "mutants.out/$kind.txt"
     fi
 done
+if [ "$status" -eq 3 ]; then
+    echo "== the timed-out mutants hung the tests: caught"
+    status=0
+fi
 exit "$status"

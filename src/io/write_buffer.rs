@@ -185,3 +185,45 @@ impl<E> WriteBuffer<E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+    use crate::io::read_buffer::BUFFER_SIZE;
+
+    #[test]
+    fn buffer_holds_a_prefix_and_a_whole_header() {
+        const BIG: usize = BUFFER_SIZE + 100;
+        let big = WriteBuffer::new(Encoder::<BIG>::new(Config::default()).unwrap());
+        assert_eq!(big.buf.len(), BIG + 8, "a header of N bytes and its prefix fit");
+        let raw = WriteBuffer::new(RawEncoder::new(Config::default()));
+        assert_eq!(raw.buf.len(), BUFFER_SIZE);
+    }
+
+    #[test]
+    fn a_source_that_ends_early_abandons_the_frame() {
+        let mut frames = WriteBuffer::new(RawEncoder::new(Config::default()));
+        assert_eq!(frames.start(5).map(<[u8]>::len).ok(), Some(4));
+        let err = frames.pumped(0, 0).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+        let inner = err.get_ref().and_then(|e| e.downcast_ref::<EncodeError>());
+        assert_eq!(inner, Some(&EncodeError::BodyUnderrun { missing: 5 }));
+        assert_eq!(frames.encoder().remaining(), None, "no frame is left open");
+        assert!(frames.start(1).is_ok(), "the next frame may start");
+    }
+
+    #[test]
+    fn a_source_that_runs_long_abandons_the_frame() {
+        let mut frames = WriteBuffer::new(RawEncoder::new(Config::default()));
+        assert!(frames.start(0).is_ok());
+        let err = frames.source_ended(4, 3).unwrap_err();
+        let inner = err.get_ref().and_then(|e| e.downcast_ref::<EncodeError>());
+        let overrun = EncodeError::BodyOverrun {
+            remaining: 0,
+            chunk: 3,
+        };
+        assert_eq!(inner, Some(&overrun), "the chunk is what the probe read");
+        assert_eq!(frames.encoder().remaining(), None);
+    }
+}
