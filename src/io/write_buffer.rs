@@ -196,7 +196,11 @@ mod tests {
     fn buffer_holds_a_prefix_and_a_whole_header() {
         const BIG: usize = BUFFER_SIZE + 100;
         let big = WriteBuffer::new(Encoder::<BIG>::new(Config::default()).unwrap());
-        assert_eq!(big.buf.len(), BIG + 8, "a header of N bytes and its prefix fit");
+        assert_eq!(
+            big.buf.len(),
+            BIG + 8,
+            "a header of N bytes and its prefix fit"
+        );
         let raw = WriteBuffer::new(RawEncoder::new(Config::default()));
         assert_eq!(raw.buf.len(), BUFFER_SIZE);
     }
