@@ -36,13 +36,13 @@ use crate::error::ParseError;
 use crate::header::has_backslash;
 
 /// Parses `json` into `T`, borrowing strings; refuses escaped strings.
-pub(crate) fn parse<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, ParseError> {
-    let scratch: Option<&mut [u8]> = if has_backslash(json.as_bytes()) {
+pub(crate) fn parse<'a, T: Deserialize<'a>>(json: &'a [u8]) -> Result<T, ParseError> {
+    let scratch: Option<&mut [u8]> = if has_backslash(json) {
         Some(&mut [])
     } else {
         None
     };
-    match read(Engine::new(json.as_bytes(), scratch)) {
+    match read(Engine::new(json, scratch)) {
         Ok(value) => Ok(value),
         Err(JsonError::EscapedStringIsTooLong) => Err(ParseError::EscapedString),
         Err(err) => match parse_error(err) {
@@ -55,10 +55,10 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, ParseErr
 
 /// Parses `json` into `T`, decoding escaped strings through `scratch`.
 pub(crate) fn parse_unescaped<'a, T: Deserialize<'a>>(
-    json: &'a str,
+    json: &'a [u8],
     scratch: &mut [u8],
 ) -> Result<T, ParseError> {
-    read(Engine::new(json.as_bytes(), Some(scratch))).map_err(parse_error)
+    read(Engine::new(json, Some(scratch))).map_err(parse_error)
 }
 
 /// Reads a `T` through the wrapper, then the end of the input.
@@ -530,6 +530,19 @@ mod tests {
 
     use super::*;
 
+    /// [`super::parse`] over the text of a header.
+    pub(super) fn parse<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, ParseError> {
+        super::parse(json.as_bytes())
+    }
+
+    /// [`super::parse_unescaped`] over the text of a header.
+    pub(super) fn parse_unescaped<'a, T: Deserialize<'a>>(
+        json: &'a str,
+        scratch: &mut [u8],
+    ) -> Result<T, ParseError> {
+        super::parse_unescaped(json.as_bytes(), scratch)
+    }
+
     #[derive(Debug, Deserialize, PartialEq)]
     struct Borrowed<'a> {
         name: &'a str,
@@ -612,6 +625,7 @@ mod wrapper_tests {
     use proptest::prelude::*;
     use serde::Deserialize;
 
+    use super::tests::{parse, parse_unescaped};
     use super::*;
 
     #[derive(Debug, PartialEq, Deserialize)]

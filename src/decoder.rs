@@ -287,8 +287,7 @@ impl<const N: usize> Decoder<N> {
         let State::Body { len, json_len, .. } = self.state else {
             return None;
         };
-        let json = core::str::from_utf8(self.header.get(..json_len)?).ok()?;
-        Some(Header::new(json, len))
+        Some(Header::new(self.header.get(..json_len)?, len))
     }
 
     /// Whether the decoder stands between two frames (no byte of a frame seen).
@@ -349,8 +348,8 @@ impl<const N: usize> Decoder<N> {
         json_len: usize,
     ) -> Result<Option<Event<'_, 'static>>, DecodeError> {
         let json = self.header.get(..json_len).unwrap_or_default();
-        let (json, body_len) = match header::check(json, self.config.body_key()) {
-            Ok(checked) => checked,
+        let body_len = match header::check(json, self.config.body_key()) {
+            Ok(body_len) => body_len,
             Err(err) => {
                 self.state = State::Failed(err.into());
                 return Err(err.into());
@@ -458,7 +457,7 @@ mod tests {
         let Ok(Some(Event::Header(event_header))) = decoder.decode(&mut input) else {
             panic!("the header completes");
         };
-        let expected = Header::new(r#"{"file_size":2}"#, 2);
+        let expected = Header::new(br#"{"file_size":2}"#, 2);
         assert_eq!(event_header, expected);
         assert_eq!(decoder.part(), Part::Body);
         assert_eq!(decoder.header(), Some(expected));

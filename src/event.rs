@@ -119,23 +119,31 @@ pub enum Part {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Header<'d> {
-    json: &'d str,
+    json: &'d [u8],
     body_len: u64,
 }
 
 impl<'d> Header<'d> {
-    pub(crate) const fn new(json: &'d str, body_len: u64) -> Self {
+    /// A header of `json`, which [`header::check`](crate::header::check)
+    /// has accepted (so it is UTF-8), declaring `body_len`.
+    pub(crate) const fn new(json: &'d [u8], body_len: u64) -> Self {
         Self { json, body_len }
     }
 
     /// The header as JSON text, exactly as received.
-    pub const fn json(&self) -> &'d str {
-        self.json
+    ///
+    /// The header check validated it as UTF-8 in its single pass over the
+    /// bytes; this converts them again (safe code cannot skip that), a pass
+    /// over the header on each call. [`as_bytes`](Self::as_bytes) is free.
+    pub fn json(&self) -> &'d str {
+        // Never empty for a checked header: a header that is not UTF-8
+        // never makes it into a `Header`.
+        core::str::from_utf8(self.json).unwrap_or_default()
     }
 
     /// The header bytes, exactly as received.
     pub const fn as_bytes(&self) -> &'d [u8] {
-        self.json.as_bytes()
+        self.json
     }
 
     /// The body length the header declares (0 if the body key is absent).

@@ -35,20 +35,26 @@ use crate::error::{HeaderError, JsonType};
 /// counting as level 1.
 pub const MAX_NESTING: usize = 128;
 
-/// Checks `json` as a frame header and returns it as text with the body
-/// length it declares under `key`, which must need no escaping in JSON (as
+/// Checks `json` as a frame header and returns the body length it declares
+/// under `key`, which must need no escaping in JSON (as
 /// [`ConfigBuilder::body_key`](crate::ConfigBuilder::body_key) ensures).
-pub(crate) fn check<'a>(json: &'a [u8], key: &str) -> Result<(&'a str, u64), HeaderError> {
-    let text = core::str::from_utf8(json).map_err(|err| HeaderError::NotUtf8 {
-        valid_up_to: err.valid_up_to(),
-    })?;
-    let body_len = Scanner {
+///
+/// UTF-8 is validated inside the same pass: outside strings only ASCII is
+/// valid JSON, and every non-ASCII sequence inside a string is checked where
+/// the scan meets it. A header that passes is therefore UTF-8 throughout. A
+/// header that fails is looked at once more for ill-formed UTF-8, which the
+/// spec reports before any JSON error (rule J1).
+pub(crate) fn check(json: &[u8], key: &str) -> Result<u64, HeaderError> {
+    let scanned = Scanner {
         bytes: json,
         pos: 0,
         key: key.as_bytes(),
     }
-    .header()?;
-    Ok((text, body_len))
+    .header();
+    scanned.map_err(|err| match first_ill_formed(json) {
+        Some(valid_up_to) => HeaderError::NotUtf8 { valid_up_to },
+        None => err,
+    })
 }
 
 /// The JSON type a value starting with `byte` would have.
@@ -309,13 +315,13 @@ impl<'a> Scanner<'a> {
             self.pos += 1;
             return Ok(compare == Some(run));
         }
-        self.escaped_string(compare.and_then(|key| key.strip_prefix(run)))
+        self.string_rest(compare.and_then(|key| key.strip_prefix(run)))
     }
 
-    /// The rest of a string literal from an escape or a byte that cannot be
-    /// in a string; `rest` is what is left of the compared bytes, if they
-    /// matched so far.
-    fn escaped_string(&mut self, mut rest: Option<&[u8]>) -> Result<bool, HeaderError> {
+    /// The rest of a string literal from an escape, a non-ASCII byte or a
+    /// byte that cannot be in a string; `rest` is what is left of the
+    /// compared bytes, if they matched so far.
+    fn string_rest(&mut self, mut rest: Option<&[u8]>) -> Result<bool, HeaderError> {
         loop {
             let run = plain_run(self.rest());
             self.pos += run.len();
@@ -324,6 +330,12 @@ impl<'a> Scanner<'a> {
                 Some(b'"') => {
                     self.pos += 1;
                     return Ok(rest.is_some_and(<[u8]>::is_empty));
+                }
+                Some(0x80..=0xff) => {
+                    let len = utf8_sequence_len(self.rest()).ok_or_else(|| self.unexpected())?;
+                    let sequence = &self.bytes[self.pos..self.pos + len];
+                    rest = rest.and_then(|r| r.strip_prefix(sequence));
+                    self.pos += len;
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -477,15 +489,16 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// The longest prefix of `bytes` that a string literal holds as it is: no
-/// quote, backslash or control character. Looks at 8 bytes per step; the
-/// last step looks at the last 8 bytes again, so only inputs shorter than 8
-/// bytes go byte by byte.
+/// The longest prefix of `bytes` that a string literal holds as it is and
+/// that is ASCII: no quote, backslash, control character or byte above 0x7f
+/// (a non-ASCII sequence is validated on its own). Looks at 8 bytes per
+/// step; the last step looks at the last 8 bytes again, so only inputs
+/// shorter than 8 bytes go byte by byte.
 #[inline]
 fn plain_run(bytes: &[u8]) -> &[u8] {
     let mut end = 0;
     while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk) {
-        let mask = special_mask(u64::from_le_bytes(*chunk));
+        let mask = stop_mask(u64::from_le_bytes(*chunk));
         if mask != 0 {
             return &bytes[..end + first_flagged(mask)];
         }
@@ -495,12 +508,14 @@ fn plain_run(bytes: &[u8]) -> &[u8] {
         return bytes;
     }
     let Some(last) = bytes.last_chunk() else {
-        let run = bytes.iter().position(|&byte| is_special(byte));
+        let run = bytes
+            .iter()
+            .position(|&byte| is_special(byte) || byte > 0x7f);
         return &bytes[..run.unwrap_or(bytes.len())];
     };
     // The first `seen` bytes of `last` were looked at already.
     let seen = 8 - (bytes.len() - end);
-    let mask = special_mask(u64::from_le_bytes(*last)) >> (8 * seen);
+    let mask = stop_mask(u64::from_le_bytes(*last)) >> (8 * seen);
     if mask == 0 {
         bytes
     } else {
@@ -574,6 +589,12 @@ const fn special_mask(word: u64) -> u64 {
         | bytes_below(word ^ repeat(b'\\'), 1)
 }
 
+/// A mask whose lowest set bit flags the first byte of `word` that ends a
+/// [`plain_run`]: a special byte or a non-ASCII one (top bit set).
+const fn stop_mask(word: u64) -> u64 {
+    special_mask(word) | (word & repeat(0x80))
+}
+
 /// The number of ASCII digits `bytes` starts with. Looks at 8 bytes per
 /// step: in `word ^ repeat(b'0')` a digit is a byte below 10, and adding
 /// 0x76 to its low 7 bits sets the top bit exactly in the bytes that are
@@ -605,28 +626,71 @@ fn parse_hex4(digits: &[u8]) -> Option<u32> {
     })
 }
 
+/// The length of the UTF-8 sequence that `bytes` starts with, its first
+/// byte not ASCII; `None` if the sequence is ill-formed or cut off (an
+/// overlong form, an encoded surrogate, a value above U+10FFFF, a
+/// continuation byte where a first byte belongs).
+fn utf8_sequence_len(bytes: &[u8]) -> Option<usize> {
+    let (&first, rest) = bytes.split_first()?;
+    // The range the second byte must be in; the others are 0x80..=0xbf.
+    let (len, second) = match first {
+        0xc2..=0xdf => (2, 0x80..=0xbf),
+        0xe0 => (3, 0xa0..=0xbf),
+        0xe1..=0xec | 0xee..=0xef => (3, 0x80..=0xbf),
+        0xed => (3, 0x80..=0x9f),
+        0xf0 => (4, 0x90..=0xbf),
+        0xf1..=0xf3 => (4, 0x80..=0xbf),
+        0xf4 => (4, 0x80..=0x8f),
+        _ => return None,
+    };
+    let (&next, more) = rest.get(..len - 1)?.split_first()?;
+    let well_formed = second.contains(&next) && more.iter().all(|&byte| byte & 0xc0 == 0x80);
+    well_formed.then_some(len)
+}
+
+/// The offset of the first ill-formed UTF-8 sequence in `bytes` (the
+/// length of their longest well-formed prefix); `None` if they are UTF-8.
+fn first_ill_formed(bytes: &[u8]) -> Option<usize> {
+    let mut pos = 0;
+    while let Some(&byte) = bytes.get(pos) {
+        pos += match byte {
+            0..=0x7f => 1,
+            _ => match utf8_sequence_len(&bytes[pos..]) {
+                Some(len) => len,
+                None => return Some(pos),
+            },
+        };
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn body_len(json: &str) -> Result<u64, HeaderError> {
-        check(json.as_bytes(), "file_size").map(|(_, len)| len)
+        check(json.as_bytes(), "file_size")
     }
 
     fn syntax(offset: usize, found: Option<u8>) -> Result<u64, HeaderError> {
         Err(HeaderError::Syntax { offset, found })
     }
 
+    /// Whether a plain run stops at `byte`.
+    fn stops_a_run(byte: u8) -> bool {
+        is_special(byte) || !byte.is_ascii()
+    }
+
     #[test]
-    fn plain_run_stops_at_the_first_special_byte_in_any_position() {
-        for special in (0..0x20).chain([b'"', b'\\']) {
+    fn plain_run_stops_at_the_first_special_or_non_ascii_byte_in_any_position() {
+        for stop in (0..0x20).chain([b'"', b'\\']).chain(0x80..=0xff) {
             for at in 0..20 {
                 let mut bytes = [b'a'; 20];
-                bytes[at] = special;
-                assert_eq!(plain_run(&bytes).len(), at, "byte {special:#x} at {at}");
+                bytes[at] = stop;
+                assert_eq!(plain_run(&bytes).len(), at, "byte {stop:#x} at {at}");
             }
         }
-        for plain in (0x20..=0xff).filter(|&b| !is_special(b)) {
+        for plain in (0x20..0x80).filter(|&b| !stops_a_run(b)) {
             assert_eq!(plain_run(&[plain; 19]).len(), 19, "byte {plain:#x}");
         }
         assert_eq!(plain_run(b""), b"");
@@ -636,11 +700,11 @@ mod tests {
     fn plain_run_is_exact_for_every_length_and_position() {
         for len in 0..24 {
             for at in 0..len {
-                for special in [0, 0x1f, b'"', b'\\'] {
-                    let mut bytes = [0xe9; 24];
-                    bytes[at] = special;
+                for stop in [0, 0x1f, b'"', b'\\', 0x80, 0xe9, 0xff] {
+                    let mut bytes = [b'~'; 24];
+                    bytes[at] = stop;
                     bytes[len..].fill(b'"');
-                    let expected = bytes[..len].iter().position(|&b| is_special(b));
+                    let expected = bytes[..len].iter().position(|&b| stops_a_run(b));
                     assert_eq!(plain_run(&bytes[..len]).len(), expected.unwrap_or(len));
                     assert_eq!(plain_run(&bytes).len(), at, "len {len}, at {at}");
                 }
@@ -734,11 +798,11 @@ mod tests {
 
     #[test]
     fn non_ascii_keys_compare_after_unescaping() {
-        let (_, len) = check(br#"{"\u603b\u5927\u5c0f": 3}"#, "总大小").unwrap();
+        let len = check(br#"{"\u603b\u5927\u5c0f": 3}"#, "总大小").unwrap();
         assert_eq!(len, 3);
-        let (_, len) = check("{\"总大小\": 4}".as_bytes(), "总大小").unwrap();
+        let len = check("{\"总大小\": 4}".as_bytes(), "总大小").unwrap();
         assert_eq!(len, 4);
-        let (_, len) = check(br#"{"\ud83d\ude00": 5}"#, "😀").unwrap();
+        let len = check(br#"{"\ud83d\ude00": 5}"#, "😀").unwrap();
         assert_eq!(len, 5);
     }
 
@@ -829,6 +893,99 @@ mod tests {
             check(b"{\"a\":\"\xff\"}", "file_size"),
             Err(HeaderError::NotUtf8 { valid_up_to: 6 })
         );
+    }
+
+    /// What the standard library says: the offset of the first ill-formed
+    /// sequence, as rule J1 defines it.
+    fn std_valid_up_to(bytes: &[u8]) -> Option<usize> {
+        core::str::from_utf8(bytes)
+            .err()
+            .map(|err| err.valid_up_to())
+    }
+
+    #[test]
+    fn utf8_is_judged_as_the_standard_library_judges_it() {
+        let mut bytes = [b'a'; 5];
+        for first in 0x80..=0xff {
+            for second in 0..=0xff {
+                for third in 0..=0xff {
+                    bytes[1..4].copy_from_slice(&[first, second, third]);
+                    assert_eq!(first_ill_formed(&bytes[..4]), std_valid_up_to(&bytes[..4]));
+                }
+                bytes[1..3].copy_from_slice(&[first, second]);
+                assert_eq!(first_ill_formed(&bytes[..3]), std_valid_up_to(&bytes[..3]));
+            }
+        }
+        for first in 0xf0..=0xff {
+            for second in 0..=0xff {
+                for third in [0x7f, 0x80, 0xbf, 0xc0] {
+                    for fourth in [0x7f, 0x80, 0xbf, 0xc0] {
+                        bytes[1..].copy_from_slice(&[first, second, third, fourth]);
+                        assert_eq!(first_ill_formed(&bytes), std_valid_up_to(&bytes));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_inside_strings_is_checked_where_the_scan_meets_it() {
+        let header = |value: &[u8]| [br#"{"n":""#, value, br#"","file_size":7}"#].concat();
+        for good in ["é", "电影.mp4", "\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}"] {
+            assert_eq!(
+                check(&header(good.as_bytes()), "file_size"),
+                Ok(7),
+                "{good}"
+            );
+        }
+        let ill_formed: [&[u8]; 7] = [
+            b"\xc0\xaf",         // overlong '/'
+            b"\xe0\x80\xaf",     // overlong '/'
+            b"\xed\xa0\x80",     // an encoded surrogate
+            b"\xf4\x90\x80\x80", // above U+10FFFF
+            b"\xbf",             // a continuation byte first
+            b"\xe4\xb8",         // cut short by the quote
+            b"\xf8\x88\x80\x80\x80",
+        ];
+        for bad in ill_formed {
+            let err = check(&[&header(b"ok")[..8], bad, b"\"}"].concat(), "file_size");
+            assert_eq!(
+                err,
+                Err(HeaderError::NotUtf8 { valid_up_to: 8 }),
+                "{bad:x?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ill_formed_utf8_is_reported_before_any_json_error() {
+        assert_eq!(
+            check(b"{x\xff}", "file_size"),
+            Err(HeaderError::NotUtf8 { valid_up_to: 2 })
+        );
+        assert_eq!(
+            check(b"{\"a\":1}}\xe4\xb8", "file_size"),
+            Err(HeaderError::NotUtf8 { valid_up_to: 8 })
+        );
+        assert_eq!(
+            check(b"{\"a\":1,\"a\":[\xe4\xb8", "file_size"),
+            Err(HeaderError::NotUtf8 { valid_up_to: 12 })
+        );
+    }
+
+    #[test]
+    fn well_formed_non_ascii_outside_strings_is_a_syntax_error() {
+        assert_eq!(body_len("{é}"), syntax(1, Some(0xc3)));
+        assert_eq!(body_len("{\"a\":1}\u{a0}"), syntax(7, Some(0xc2)));
+        assert_eq!(body_len("{\"a\":1 电}"), syntax(7, Some(0xe7)));
+    }
+
+    #[test]
+    fn a_non_ascii_body_key_is_compared_byte_for_byte() {
+        assert_eq!(check("{\"总大小x\": 4}".as_bytes(), "总大小"), Ok(0));
+        assert_eq!(check("{\"总大\": 4}".as_bytes(), "总大小"), Ok(0));
+        assert_eq!(check("{\"x总大小\": 4}".as_bytes(), "总大小"), Ok(0));
+        assert_eq!(check("{\"总大\\u5c0f\": 5}".as_bytes(), "总大小"), Ok(5));
     }
 
     #[test]

@@ -110,7 +110,7 @@ pub(crate) fn serialize_header<T: Serialize + ?Sized>(
         Verdict::Checked(body_len) => Ok((len, body_len)),
         Verdict::Invalid(err) => Err(SerError::Invalid(err)),
         Verdict::Recheck => header::check(&out[..len], body_key)
-            .map(|(_, body_len)| (len, body_len))
+            .map(|body_len| (len, body_len))
             .map_err(SerError::Invalid),
     }
 }
@@ -939,7 +939,7 @@ mod tests {
         out: &mut [u8],
     ) -> Result<(usize, u64), SerError> {
         let len = serde_json_core::to_slice(value, out)?;
-        let (_, body_len) = header::check(&out[..len], KEY).map_err(SerError::Invalid)?;
+        let body_len = header::check(&out[..len], KEY).map_err(SerError::Invalid)?;
         Ok((len, body_len))
     }
 

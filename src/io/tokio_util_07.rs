@@ -105,7 +105,7 @@ pub struct Frame {
 impl Frame {
     /// The header, with its typed parses.
     pub fn header(&self) -> Header<'_> {
-        Header::new(&self.header, self.body.len() as u64)
+        Header::new(self.header.as_bytes(), self.body.len() as u64)
     }
 
     /// The body.
