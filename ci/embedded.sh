@@ -13,6 +13,14 @@
 #   bash ci/embedded.sh symbols FIRMWARE [TARGET]
 #                                            the largest symbols FIRMWARE has
 #                                            and size_empty lacks (after a run)
+#   bash ci/embedded.sh opt-levels           flash, stack and instructions of
+#                                            the size-report firmware on
+#                                            thumbv7m at opt-level z, s, 2 and 3
+#
+# Instructions are counted by QEMU itself: one instruction per translation
+# block (-singlestep), every block logged as it runs (-d exec,nochain); the
+# count is that of the lines between the work function's first instruction
+# and the harness's next one, i.e. the work and everything it calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -102,7 +110,23 @@ sections() {
         awk -v names=" $* " 'index(names, " " $1 " ") { sum += $2 } END { print sum + 0 }'
 }
 
-declare -A flash ram stack
+declare -A flash ram stack instructions
+
+# Instructions a size-report ELF executes in its work function (and its
+# callees), counted under QEMU as the header comment says.
+count_instructions() {
+    local target=$1 elf=$2 log
+    local machine=(-machine lm3s6965evb -cpu cortex-m3)
+    [ "$target" = thumbv6m-none-eabi ] && machine=(-machine microbit)
+    log=$(mktemp)
+    timeout 120 qemu-system-arm "${machine[@]}" -nographic -singlestep -d exec,nochain -D "$log" \
+        -semihosting-config enable=on,target=native -kernel "$elf" >/dev/null 2>&1
+    awk '$NF ~ /4work17h/ { inside = 1 }
+         inside && $NF ~ /5stack7measure17h/ { exit }
+         inside { n++ }
+         END { print n + 0 }' "$log"
+    rm -f "$log"
+}
 
 # Builds every firmware for TARGET, runs each under QEMU and records its figures.
 measure_target() {
@@ -113,6 +137,7 @@ measure_target() {
         flash[$target/$fw]=$(sections "$dir/$fw" .vector_table .text .rodata .data)
         ram[$target/$fw]=$(sections "$dir/$fw" .data .bss .uninit)
         stack[$target/$fw]=$(( $(sed -n 's/^stack \(0x[0-9a-f]*\) .*/\1/p' <<<"$out") ))
+        instructions[$target/$fw]=$(count_instructions "$target" "$dir/$fw")
     done
 }
 
@@ -123,8 +148,8 @@ flash_delta() {
 
 print_table() {
     local v7=thumbv7m-none-eabi v6=thumbv6m-none-eabi
-    echo "| firmware | what it does | flash Δ v7m | stack v7m | flash Δ v6m | stack v6m | static RAM |"
-    echo "|---|---|---:|---:|---:|---:|---:|"
+    echo "| firmware | what it does | flash Δ v7m | stack v7m | instructions v7m | flash Δ v6m | stack v6m | instructions v6m | static RAM |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
     for fw in "${firmware[@]}"; do
         local f7 f6
         f7=$(flash_delta $v7 "$fw")
@@ -133,12 +158,15 @@ print_table() {
             f7="${flash[$v7/$fw]} (image)"
             f6="${flash[$v6/$fw]} (image)"
         fi
-        printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$fw" "${what[$fw]}" "$f7" \
-            "${stack[$v7/$fw]}" "$f6" "${stack[$v6/$fw]}" "${ram[$v7/$fw]} / ${ram[$v6/$fw]}"
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$fw" "${what[$fw]}" "$f7" \
+            "${stack[$v7/$fw]}" "${instructions[$v7/$fw]}" "$f6" "${stack[$v6/$fw]}" \
+            "${instructions[$v6/$fw]}" "${ram[$v7/$fw]} / ${ram[$v6/$fw]}"
     done
     echo
     echo "Bytes. flash Δ: .vector_table + .text + .rodata + .data over size_empty;"
-    echo "stack: painted depth of the variant's work; static RAM: .data + .bss + .uninit (v7m / v6m)."
+    echo "stack: painted depth of the variant's work; instructions: executed by the work"
+    echo "(two frames decoded, or parsed, or one encoded), counted by QEMU;"
+    echo "static RAM: .data + .bss + .uninit (v7m / v6m)."
 }
 
 # The measured figures in the format of $ceilings.
@@ -202,9 +230,40 @@ demangle() {
         -e 's/\$u5b\$/[/g' -e 's/\$u5d\$/]/g' -e 's/\$RF\$/\&/g' -e 's/\.\./::/g' -e 's/_<\|^<_/</g'
 }
 
+# The size-report firmware on thumbv7m at each opt-level (the profile's
+# is z): flash over size_empty, stack and instructions, as a table.
+opt_levels() {
+    local target=thumbv7m-none-eabi level fw
+    local -a levels=(z s 2 3)
+    printf '| firmware |'
+    for level in "${levels[@]}"; do printf ' flash Δ, stack, instructions at %s |' "$level"; done
+    printf '\n|---|%s\n' "$(printf -- '---:|%.0s' "${levels[@]}")"
+    for level in "${levels[@]}"; do
+        CARGO_TARGET_DIR="$root/target/opt-$level" CARGO_PROFILE_RELEASE_OPT_LEVEL=$level \
+            measure_target "$target" >&2
+        for fw in "${firmware[@]}"; do
+            flash[$level/$fw]=$(flash_delta "$target" "$fw")
+            stack[$level/$fw]=${stack[$target/$fw]}
+            instructions[$level/$fw]=${instructions[$target/$fw]}
+        done
+    done
+    for fw in "${firmware[@]}"; do
+        [ "$fw" = size_empty ] && continue
+        printf '| %s |' "$fw"
+        for level in "${levels[@]}"; do
+            printf ' %s, %s, %s |' "${flash[$level/$fw]}" "${stack[$level/$fw]}" "${instructions[$level/$fw]}"
+        done
+        echo
+    done
+}
+
 install_tools
 if [ "${1:-}" = symbols ]; then
     symbols "${2:?firmware name}" "${3:-}"
+    exit
+fi
+if [ "${1:-}" = opt-levels ]; then
+    opt_levels
     exit
 fi
 

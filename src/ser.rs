@@ -225,19 +225,14 @@ impl<'b, 'k> Writer<'b, 'k> {
     /// Writes the decimal digits of an integer, with a minus sign if
     /// `negative`, straight into the output.
     fn integer(&mut self, negative: bool, magnitude: u64) -> Result<(), SerError> {
-        let digits = magnitude.checked_ilog10().map_or(1, |log| log as usize + 1);
-        let end = self.len + usize::from(negative) + digits;
+        let end = self.len + usize::from(negative) + decimal_len(magnitude);
         let room = self
             .out
             .get_mut(self.len..end)
             .ok_or(SerError::BufferFull)?;
         // The first digit overwrites the sign when there is none.
         room[0] = b'-';
-        let mut rest = magnitude;
-        for slot in room.iter_mut().rev().take(digits) {
-            *slot = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
+        write_decimal(magnitude, &mut room[usize::from(negative)..]);
         self.len = end;
         Ok(())
     }
@@ -373,6 +368,56 @@ impl<'b, 'k> Writer<'b, 'k> {
 /// Whether JSON must escape some byte of `text`.
 fn needs_escape(text: &str) -> bool {
     header::has_special(text.as_bytes())
+}
+
+/// The number of decimal digits of `value`.
+fn decimal_len(value: u64) -> usize {
+    match u32::try_from(value) {
+        Ok(small) => small.checked_ilog10().map_or(1, |log| log as usize + 1),
+        Err(_) => 10 + (10..20).take_while(|&exp| value >= 10u64.pow(exp)).count(),
+    }
+}
+
+/// Writes the decimal digits of `value` into `out`, which must be exactly
+/// [`decimal_len`] bytes long. No 64-bit division: Cortex-M has none in
+/// hardware, and the library routine for it costs about 900 bytes of flash.
+/// Values that fit in 32 bits (every body length below 4 GiB) use 32-bit
+/// division by 10, which compilers turn into a multiplication; larger ones
+/// are split nine digits at a time by [`div_rem_billion`] first.
+fn write_decimal(mut value: u64, out: &mut [u8]) {
+    let mut end = out.len();
+    while value > u64::from(u32::MAX) {
+        let (high, mut low) = div_rem_billion(value);
+        for slot in out[end - 9..end].iter_mut().rev() {
+            *slot = b'0' + (low % 10) as u8;
+            low /= 10;
+        }
+        end -= 9;
+        value = high;
+    }
+    let mut small = value as u32;
+    for slot in out[..end].iter_mut().rev() {
+        *slot = b'0' + (small % 10) as u8;
+        small /= 10;
+    }
+}
+
+/// `value / 10^9` and `value % 10^9`, by binary long division: one bit of
+/// the quotient per step, with shifts, comparisons and subtractions only.
+fn div_rem_billion(mut value: u64) -> (u64, u32) {
+    const BILLION: u64 = 1_000_000_000;
+    let mut quotient = 0;
+    let mut remainder = 0;
+    for _ in 0..64 {
+        remainder = (remainder << 1) | (value >> 63);
+        value <<= 1;
+        quotient <<= 1;
+        if remainder >= BILLION {
+            remainder -= BILLION;
+            quotient |= 1;
+        }
+    }
+    (quotient, remainder as u32)
 }
 
 /// The serializer handed to the header type: the writer and the role of the
@@ -929,6 +974,49 @@ mod tests {
     use serde_json_core::str::EscapedStr;
 
     use super::*;
+
+    #[test]
+    fn decimal_writes_every_integer_as_its_digits() {
+        let mut values = std::vec![0, 9, 10, 99, 100, 999_999_999, 1_000_000_000, 1_000_000_001];
+        values.extend([
+            u64::from(u32::MAX),
+            u64::from(u32::MAX) + 1,
+            10u64.pow(18) - 1,
+        ]);
+        values.extend([
+            10u64.pow(18),
+            10u64.pow(19) - 1,
+            10u64.pow(19),
+            u64::MAX - 1,
+            u64::MAX,
+        ]);
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for shift in 0..64 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            values.push(x >> shift);
+        }
+        for value in values {
+            let mut digits = [0; 20];
+            let digits = &mut digits[..decimal_len(value)];
+            write_decimal(value, digits);
+            assert_eq!(digits, std::format!("{value}").as_bytes(), "{value}");
+        }
+    }
+
+    #[test]
+    fn div_rem_billion_divides() {
+        for value in [
+            0,
+            999_999_999,
+            1_000_000_000,
+            4_294_967_296,
+            10u64.pow(18) + 7,
+            u64::MAX,
+        ] {
+            let expected = (value / 1_000_000_000, (value % 1_000_000_000) as u32);
+            assert_eq!(div_rem_billion(value), expected, "{value}");
+        }
+    }
 
     const KEY: &str = "file_size";
 
