@@ -40,17 +40,33 @@ pub fn measure(work: fn(&Inputs) -> u32, expected: u32) -> ! {
     exit(ok)
 }
 
-/// Paints every word from the end of `.bss` up to this function's own stack
-/// pointer.
+/// Paints every word from the end of `.bss` up to the stack pointer.
+///
+/// The loop is assembly and compares against the live stack pointer on every
+/// step: a stack pointer read once in Rust can be taken before the
+/// function's own prologue pushes its registers (LLVM's shrink-wrapping does
+/// that at opt-level `s`), and painting up to it then overwrote the saved
+/// return address.
 #[inline(never)]
 fn paint() {
-    let end = stack_pointer();
-    let mut at = heap_start();
-    while at < end {
-        // SAFETY: `[heap_start, sp)` is RAM that no live object uses: below
-        // the stack pointer and above every static (cortex-m-rt's layout).
-        unsafe { ptr::write_volatile(at as *mut u32, PAINT) };
-        at += 4;
+    // SAFETY: writes only `[heap_start, sp)`, RAM that no live object uses:
+    // below the stack pointer and above every static (cortex-m-rt's layout).
+    // `at` starts word-aligned (the linker aligns `__sheap`).
+    unsafe {
+        asm!(
+            "2:",
+            "mov {sp}, sp",
+            "cmp {at}, {sp}",
+            "bhs 3f",
+            "str {paint}, [{at}]",
+            "adds {at}, #4",
+            "b 2b",
+            "3:",
+            at = inout(reg) heap_start() => _,
+            sp = out(reg) _,
+            paint = in(reg) PAINT,
+            options(nostack),
+        );
     }
 }
 
