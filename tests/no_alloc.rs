@@ -113,3 +113,32 @@ fn the_counter_does_count() {
     let count = allocations_in(|| drop(vec![1u8; 10]));
     assert_eq!(count, 1);
 }
+
+#[cfg(feature = "std")]
+#[test]
+fn a_std_reader_allocates_its_scratch_buffer_once() {
+    use unstick::io::std::{FrameReader, FrameWriter};
+
+    let mut writer = FrameWriter::new(Vec::new(), Encoder::<128>::new(Config::default()).unwrap());
+    let header = Upload {
+        file_name: "a.txt",
+        file_size: 1,
+    };
+    for _ in 0..3 {
+        writer.write_frame(&header, b"x").unwrap();
+    }
+    let wire = writer.into_inner();
+    let mut reader = FrameReader::new(&wire[..], Decoder::<128>::new(Config::default()).unwrap());
+    let first = allocations_in(|| {
+        reader.next_header_as::<OwnedUpload>().unwrap().unwrap();
+    });
+    assert_eq!(first, 1, "the scratch buffer");
+    let mut headers = 1;
+    let rest = allocations_in(|| {
+        while reader.next_header_as::<OwnedUpload>().unwrap().is_some() {
+            headers += 1;
+        }
+    });
+    assert_eq!(headers, 3);
+    assert_eq!(rest, 0, "the scratch buffer is reused");
+}
