@@ -778,6 +778,21 @@ fn codec_waits_for_the_whole_body_without_consuming_it() {
     assert_eq!(&src[..], &wire[24..], "the next frame is untouched");
 }
 
+#[test]
+fn codec_reserves_room_for_the_rest_of_the_body() {
+    use tokio_util::codec::Decoder as _;
+    let body = vec![7u8; 1000];
+    let wire = encoded_header_frames(Config::default(), &[&body]);
+    let head = wire.len() - body.len();
+    let mut codec = FrameCodec::<CAPACITY>::new(Config::default()).unwrap();
+    let mut src = BytesMut::from(&wire[..head + 2]);
+    assert_eq!(codec.decode(&mut src).unwrap(), None);
+    assert!(src.capacity() >= body.len(), "{}", src.capacity());
+    src.extend_from_slice(&wire[head + 2..]);
+    let frame = codec.decode(&mut src).unwrap().unwrap();
+    assert_eq!(frame.into_body(), body);
+}
+
 #[derive(Serialize)]
 struct Upload<'a> {
     file_name: &'a str,
@@ -1124,6 +1139,149 @@ fn tokio_reader_reads_a_body_with_tokio_io_copy() {
     });
     assert_eq!(body, b"hello");
     assert_eq!(reader.buffer(), &wire[24..]);
+}
+
+/// A tokio transport that serves `data` four bytes per read and fails read
+/// number `at` once with `kind`.
+struct Flaky {
+    data: Vec<u8>,
+    reads: usize,
+    at: usize,
+    kind: ErrorKind,
+}
+
+impl AsyncRead for Flaky {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let call = self.reads;
+        self.reads += 1;
+        if call == self.at {
+            return Poll::Ready(Err(self.kind.into()));
+        }
+        let len = buf.remaining().min(4).min(self.data.len());
+        buf.put_slice(&self.data[..len]);
+        self.data.drain(..len);
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Reads every frame's body two bytes at a time with the tokio reader,
+/// calling again after each error; the bodies and the errors' kinds.
+fn tokio_read_resuming<R: AsyncRead + Unpin>(
+    reader: &mut tokio_io::FrameReader<R, Decoder<CAPACITY>>,
+) -> (Vec<Vec<u8>>, Vec<ErrorKind>) {
+    let mut bodies = Vec::new();
+    let mut errors = Vec::new();
+    block_on(async {
+        loop {
+            match reader.next_header().await {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(err) => {
+                    errors.push(err.kind());
+                    continue;
+                }
+            }
+            let mut body = Vec::new();
+            let mut two = [0u8; 2];
+            loop {
+                match reader.read_body(&mut two).await {
+                    Ok(0) => break,
+                    Ok(len) => body.extend_from_slice(&two[..len]),
+                    Err(err) => errors.push(err.kind()),
+                }
+            }
+            bodies.push(body);
+        }
+    });
+    (bodies, errors)
+}
+
+#[test]
+fn tokio_reader_retries_interrupted_reads_and_resumes_after_other_errors() {
+    let wire = hello_frames(2);
+    for at in 0..=wire.len() / 4 {
+        for kind in [ErrorKind::Interrupted, ErrorKind::TimedOut] {
+            let transport = Flaky {
+                data: wire.clone(),
+                reads: 0,
+                at,
+                kind,
+            };
+            let mut reader =
+                tokio_io::FrameReader::new(transport, header_decoder(Config::default()));
+            let (bodies, errors) = tokio_read_resuming(&mut reader);
+            assert_eq!(bodies, [b"hello", b"hello"], "{kind:?} at read {at}");
+            let retried = kind == ErrorKind::Interrupted;
+            let surfaced = if retried { vec![] } else { vec![kind] };
+            assert_eq!(errors, surfaced, "{kind:?} at read {at}");
+        }
+    }
+}
+
+#[test]
+fn tokio_readers_and_writers_keep_their_configuration_and_show_it() {
+    let config = Config::python_struct();
+    let reader = tokio_io::FrameReader::new(&b""[..], header_decoder(config));
+    assert_eq!(reader.config(), &config);
+    assert!(format!("{reader:?}").starts_with("FrameReader"));
+    let raw_reader = tokio_io::RawFrameReader::new(&b""[..], RawDecoder::new(config));
+    assert_eq!(raw_reader.config(), &config);
+    let writer = tokio_io::FrameWriter::new(Vec::new(), Encoder::<CAPACITY>::new(config).unwrap());
+    assert_eq!(writer.config(), &config);
+    assert!(format!("{writer:?}").starts_with("FrameWriter"));
+    let raw_writer = tokio_io::RawFrameWriter::new(Vec::new(), RawEncoder::new(config));
+    assert_eq!(raw_writer.config(), &config);
+}
+
+/// An async sink that records what reaches it.
+#[derive(Default)]
+struct Sink {
+    bytes: Vec<u8>,
+    flushed: usize,
+    shut_down: bool,
+}
+
+impl tokio::io::AsyncWrite for Sink {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.bytes.extend_from_slice(buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.flushed += 1;
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.shut_down = true;
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn tokio_writer_flushes_and_shuts_down_its_transport() {
+    let mut writer =
+        tokio_io::RawFrameWriter::new(Sink::default(), RawEncoder::new(Config::default()));
+    block_on(async {
+        writer.write_start(3).await.unwrap();
+        assert_eq!(writer.remaining(), Some(3));
+        let copied = writer.write_body_from(&mut &b"abc"[..]).await.unwrap();
+        assert_eq!(copied, 3);
+        assert_eq!(writer.remaining(), None, "the frame is closed");
+        writer.flush().await.unwrap();
+        assert_eq!(writer.get_ref().flushed, 1);
+        writer.shutdown().await.unwrap();
+    });
+    assert!(writer.get_ref().shut_down);
+    assert_eq!(writer.into_inner().bytes, b"\0\0\0\x03abc");
 }
 
 #[test]
