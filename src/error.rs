@@ -705,7 +705,8 @@ mod into_io {
     }
 }
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
+#[cfg(feature = "std")]
 mod tests {
     use core::error::Error as _;
     use std::boxed::Box;
