@@ -705,8 +705,10 @@ mod into_io {
     }
 }
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
+#[cfg(feature = "std")]
 mod tests {
+    use core::error::Error as _;
     use std::boxed::Box;
     use std::io;
     use std::string::ToString;
@@ -717,16 +719,211 @@ mod tests {
         err.into().kind()
     }
 
+    /// Asserts that the text of `err` says each of `words`: what was wrong,
+    /// where, and the numbers the error carries.
+    fn assert_says(err: impl fmt::Display, words: &[&str]) {
+        let text = err.to_string();
+        for word in words {
+            assert!(text.contains(word), "{text:?} does not say {word:?}");
+        }
+    }
+
+    #[test]
+    fn config_errors_say_which_setting_cannot_work() {
+        assert_says(ConfigError::EmptyBodyKey, &["body key", "empty"]);
+        assert_says(ConfigError::BodyKeyNeedsEscape, &["body key", "escape"]);
+        assert_says(
+            ConfigError::ZeroHeaderLimit,
+            &["maximum header length", "zero"],
+        );
+        let above = ConfigError::HeaderLimitAboveCapacity {
+            max: 300,
+            capacity: 256,
+        };
+        assert_says(above, &["maximum header length", "300", "capacity", "256"]);
+    }
+
+    #[test]
+    fn json_types_are_named_as_in_prose() {
+        let names = [
+            (JsonType::Object, "an object"),
+            (JsonType::Array, "an array"),
+            (JsonType::String, "a string"),
+            (JsonType::Number, "a number"),
+            (JsonType::Bool, "a boolean"),
+            (JsonType::Null, "null"),
+        ];
+        for (found, name) in names {
+            assert_says(
+                HeaderError::NotAnObject { found },
+                &[name, "not a JSON object"],
+            );
+        }
+    }
+
+    #[test]
+    fn header_errors_say_what_is_wrong_and_at_which_offset() {
+        assert_says(HeaderError::NotUtf8 { valid_up_to: 17 }, &["UTF-8", "17"]);
+        let cut = HeaderError::Syntax {
+            offset: 23,
+            found: None,
+        };
+        assert_says(cut, &["JSON", "ends", "23"]);
+        let deep = HeaderError::TooDeep {
+            offset: 41,
+            max: 32,
+        };
+        assert_says(deep, &["deeper", "32", "41"]);
+        assert_says(
+            HeaderError::DuplicateBodyKey { offset: 19 },
+            &["body key", "19"],
+        );
+        assert_says(
+            HeaderError::BodyLenNegative { offset: 12 },
+            &["body length", "negative", "12"],
+        );
+        assert_says(
+            HeaderError::BodyLenNotInteger { offset: 13 },
+            &["body length", "integer", "13"],
+        );
+        assert_says(
+            HeaderError::BodyLenOverflow { offset: 14 },
+            &["body length", "64 bits", "14"],
+        );
+    }
+
+    #[test]
+    fn decode_errors_say_which_part_of_the_frame_is_wrong() {
+        let long = DecodeError::HeaderTooLong { len: 300, max: 64 };
+        assert_says(long, &["header length", "prefix", "300", "64"]);
+        assert_says(
+            DecodeError::TruncatedPrefix { missing: 3 },
+            &["ended", "prefix", "3"],
+        );
+        assert_says(
+            DecodeError::TruncatedHeader { missing: 9 },
+            &["ended", "header", "9"],
+        );
+        let header = HeaderError::DuplicateBodyKey { offset: 19 };
+        assert_eq!(
+            DecodeError::InvalidHeader(header).to_string(),
+            header.to_string()
+        );
+    }
+
+    #[test]
+    fn encode_errors_say_what_was_refused_and_the_numbers() {
+        let small = EncodeError::BufferTooSmall {
+            required: 70,
+            available: 12,
+        };
+        assert_says(small, &["buffer", "70", "12"]);
+        assert_says(EncodeError::HeaderTooLong { max: 64 }, &["header", "64"]);
+        let range = EncodeError::LengthOutOfRange {
+            len: 70_000,
+            max: 65_535,
+        };
+        assert_says(range, &["prefix", "70000", "65535"]);
+        let long = EncodeError::BodyTooLong { len: 900, max: 800 };
+        assert_says(long, &["body length", "900", "800"]);
+        let overrun = EncodeError::BodyOverrun {
+            remaining: 2,
+            chunk: 5,
+        };
+        assert_says(overrun, &["chunk of 5", "only 2"]);
+        assert_says(
+            EncodeError::BodyUnderrun { missing: 4 },
+            &["closed", "4", "short"],
+        );
+        let mismatch = EncodeError::BodyLenMismatch {
+            declared: 10,
+            actual: 7,
+        };
+        assert_says(mismatch, &["declares", "10", "7"]);
+        assert_says(
+            EncodeError::FrameInProgress { remaining: 6 },
+            &["new frame", "6"],
+        );
+        assert_says(EncodeError::NoFrameInProgress, &["no frame"]);
+        assert_says(EncodeError::SerializeFailed, &["Serialize"]);
+        let header = HeaderError::BodyLenNegative { offset: 8 };
+        assert_eq!(
+            EncodeError::InvalidHeader(header).to_string(),
+            header.to_string()
+        );
+    }
+
+    #[test]
+    fn unserializable_values_are_named_with_their_offset() {
+        let names = [
+            (UnserializableValue::Char, "a char"),
+            (UnserializableValue::TupleVariant, "tuple variant"),
+            (UnserializableValue::Int128, "128-bit integer"),
+            (UnserializableValue::EscapedNonString, "EscapedStr"),
+        ];
+        for (value, name) in names {
+            let err = EncodeError::Unserializable { offset: 11, value };
+            assert_says(err, &[name, "offset 11", "serde-json-core"]);
+        }
+    }
+
+    #[test]
+    fn parse_errors_say_where_the_type_and_the_header_disagree() {
+        assert_says(ParseError::EscapedString, &["escape", "parse_unescaped"]);
+        assert_says(ParseError::ScratchTooSmall, &["scratch buffer", "shorter"]);
+        assert_says(ParseError::WrongType, &["JSON type", "field"]);
+        assert_says(ParseError::NumberOutOfRange, &["number", "does not fit"]);
+        assert_says(ParseError::Rejected, &["refused", "missing field"]);
+        assert_says(ParseError::Unsupported, &["self-describing"]);
+        assert_says(ParseError::UnexpectedValue, &["shape"]);
+        assert_says(ParseError::UndecodableEscape, &["surrogate"]);
+    }
+
+    #[test]
+    fn the_crate_error_names_the_layer_then_says_the_layers_text() {
+        let layers = [
+            (Error::Config(ConfigError::ZeroHeaderLimit), "configuration"),
+            (Error::Decode(DecodeError::HeaderLenZero), "decode"),
+            (Error::Encode(EncodeError::NoFrameInProgress), "encode"),
+            (Error::Parse(ParseError::WrongType), "expected type"),
+        ];
+        for (err, layer) in layers {
+            let inner = err.source().map(ToString::to_string).unwrap_or_default();
+            assert_says(err, &[layer, &inner]);
+        }
+    }
+
+    #[test]
+    fn the_source_of_an_error_is_the_error_of_the_layer_below() {
+        let header = HeaderError::NotUtf8 { valid_up_to: 3 };
+        let decode = DecodeError::InvalidHeader(header);
+        let encode = EncodeError::InvalidHeader(header);
+        for err in [&decode as &dyn core::error::Error, &encode] {
+            let source = err.source().and_then(|s| s.downcast_ref::<HeaderError>());
+            assert_eq!(source, Some(&header));
+        }
+        assert!(DecodeError::TruncatedBody { missing: 1 }.source().is_none());
+        assert!(EncodeError::NoFrameInProgress.source().is_none());
+        let crate_error = Error::Decode(decode);
+        let source = crate_error
+            .source()
+            .and_then(|s| s.downcast_ref::<DecodeError>());
+        assert_eq!(source, Some(&decode));
+    }
+
     #[test]
     fn every_error_becomes_an_io_error_of_the_documented_kind() {
         use io::ErrorKind::{InvalidData, InvalidInput, UnexpectedEof};
         assert_eq!(io_kind(ConfigError::ZeroHeaderLimit), InvalidInput);
         assert_eq!(io_kind(EncodeError::NoFrameInProgress), InvalidInput);
         assert_eq!(io_kind(DecodeError::HeaderLenZero), InvalidData);
-        assert_eq!(
-            io_kind(DecodeError::TruncatedBody { missing: 1 }),
-            UnexpectedEof
-        );
+        for truncated in [
+            DecodeError::TruncatedPrefix { missing: 1 },
+            DecodeError::TruncatedHeader { missing: 1 },
+            DecodeError::TruncatedBody { missing: 1 },
+        ] {
+            assert_eq!(io_kind(truncated), UnexpectedEof);
+        }
         assert_eq!(
             io_kind(HeaderError::NotUtf8 { valid_up_to: 0 }),
             InvalidData
@@ -737,6 +934,15 @@ mod tests {
         assert_eq!(
             io_kind(Error::Config(ConfigError::EmptyBodyKey)),
             InvalidInput
+        );
+        assert_eq!(
+            io_kind(Error::Encode(EncodeError::SerializeFailed)),
+            InvalidInput
+        );
+        assert_eq!(io_kind(Error::Parse(ParseError::Rejected)), InvalidData);
+        assert_eq!(
+            io_kind(Error::Decode(DecodeError::HeaderLenZero)),
+            InvalidData
         );
     }
 

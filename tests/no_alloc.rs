@@ -113,3 +113,79 @@ fn the_counter_does_count() {
     let count = allocations_in(|| drop(vec![1u8; 10]));
     assert_eq!(count, 1);
 }
+
+/// Three frames with a one-byte body each.
+fn three_uploads() -> Vec<u8> {
+    let mut encoder = Encoder::<128>::new(Config::default()).unwrap();
+    let header = Upload {
+        file_name: "a.txt",
+        file_size: 1,
+    };
+    let mut wire = Vec::new();
+    for _ in 0..3 {
+        let mut out = [0u8; 64];
+        let len = encoder.frame(&header, b"x", &mut out).unwrap();
+        wire.extend_from_slice(&out[..len]);
+    }
+    wire
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn a_std_reader_allocates_its_scratch_buffer_once() {
+    use unstick::io::std::FrameReader;
+
+    let wire = three_uploads();
+    let mut reader = FrameReader::new(&wire[..], Decoder::<128>::new(Config::default()).unwrap());
+    let first = allocations_in(|| {
+        reader.next_header_as::<OwnedUpload>().unwrap().unwrap();
+    });
+    assert_eq!(first, 1, "the scratch buffer");
+    let mut headers = 1;
+    let rest = allocations_in(|| {
+        while reader.next_header_as::<OwnedUpload>().unwrap().is_some() {
+            headers += 1;
+        }
+    });
+    assert_eq!(headers, 3);
+    assert_eq!(rest, 0, "the scratch buffer is reused");
+}
+
+#[cfg(feature = "tokio")]
+#[test]
+fn a_tokio_reader_allocates_its_scratch_buffer_once() {
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+    use unstick::io::tokio::FrameReader;
+
+    /// Polls `future` until it is ready (a slice is always ready).
+    fn block_on<F: Future>(future: F) -> F::Output {
+        let mut future = pin!(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    let wire = three_uploads();
+    let mut reader = FrameReader::new(&wire[..], Decoder::<128>::new(Config::default()).unwrap());
+    let first = allocations_in(|| {
+        block_on(reader.next_header_as::<OwnedUpload>())
+            .unwrap()
+            .unwrap();
+    });
+    assert_eq!(first, 1, "the scratch buffer");
+    let mut headers = 1;
+    let rest = allocations_in(|| {
+        while block_on(reader.next_header_as::<OwnedUpload>())
+            .unwrap()
+            .is_some()
+        {
+            headers += 1;
+        }
+    });
+    assert_eq!(headers, 3);
+    assert_eq!(rest, 0, "the scratch buffer is reused");
+}

@@ -272,6 +272,23 @@ fn body_read_into_a_large_buffer_never_asks_past_the_body() {
         "the transport was read past the body"
     );
     assert_eq!(reader.read_body(&mut big).unwrap(), 0);
+    assert_eq!(reader.get_ref().reads, 2, "the body's end needs no read");
+}
+
+#[test]
+fn read_body_between_frames_or_into_an_empty_buffer_reads_nothing() {
+    let wire = hello_frames(1);
+    let transport = Scripted::new(&wire, &[19, usize::MAX]);
+    let mut reader = header_reader(transport, Config::default());
+    assert_eq!(
+        reader.read_body(&mut [0; 8]).unwrap(),
+        0,
+        "no frame is open"
+    );
+    assert_eq!(reader.get_ref().reads, 0);
+    reader.next_header().unwrap().unwrap();
+    assert_eq!(reader.read_body(&mut []).unwrap(), 0);
+    assert_eq!(reader.get_ref().reads, 1, "only the prefix and header");
 }
 
 #[test]
@@ -475,7 +492,9 @@ fn raw_frames_written_are_raw_frames_read() {
     writer.write_frame(b"").unwrap();
     writer.write_frame(b"total 0\n").unwrap();
     writer.write_start(3).unwrap();
-    writer.write_body_from(&mut &b"xyz"[..]).unwrap();
+    assert_eq!(writer.remaining(), Some(3));
+    assert_eq!(writer.write_body_from(&mut &b"xyz"[..]).unwrap(), 3);
+    assert_eq!(writer.remaining(), None, "the frame is closed");
     let wire = writer.into_inner();
     let expected: Vec<u8> = [&b"dir\r\n"[..], b"", b"total 0\n", b"xyz"]
         .iter()
@@ -649,6 +668,70 @@ impl Write for Trickle {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// A sink that records the length of each write.
+#[derive(Default)]
+struct Writes(Vec<usize>);
+
+impl Write for Writes {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.push(buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_frame_that_fits_the_buffer_goes_out_in_one_write() {
+    let mut writer = header_writer(Writes::default(), Config::default());
+    writer.write_frame(&upload("a", 5), b"hello").unwrap();
+    writer
+        .write_frame_from(&upload("b", 5), &mut &b"world"[..])
+        .unwrap();
+    assert_eq!(writer.get_ref().0.len(), 2, "one write per frame");
+    let mut raw = RawFrameWriter::new(Writes::default(), RawEncoder::new(Config::default()));
+    raw.write_frame(b"ok").unwrap();
+    assert_eq!(raw.get_ref().0, [6], "prefix and payload together");
+}
+
+#[test]
+fn flush_reaches_the_transport() {
+    let mut writer = header_writer(io::BufWriter::new(Vec::new()), Config::default());
+    writer.write_header(&upload("a", 3)).unwrap();
+    assert!(
+        writer.get_ref().get_ref().is_empty(),
+        "held in the BufWriter"
+    );
+    writer.flush().unwrap();
+    assert!(!writer.get_ref().get_ref().is_empty());
+}
+
+#[test]
+fn readers_and_writers_keep_the_configuration_they_were_built_with() {
+    let config = Config::python_struct();
+    assert_eq!(header_reader(io::empty(), config).config(), &config);
+    let raw_reader = RawFrameReader::new(io::empty(), RawDecoder::new(config));
+    assert_eq!(raw_reader.config(), &config);
+    assert_eq!(header_writer(io::sink(), config).config(), &config);
+    let raw_writer = RawFrameWriter::new(io::sink(), RawEncoder::new(config));
+    assert_eq!(raw_writer.config(), &config);
+}
+
+#[test]
+fn debug_names_the_type_and_what_is_buffered() {
+    let wire = hello_frames(2);
+    let mut reader = header_reader(&wire[..], Config::default());
+    reader.next_header().unwrap().unwrap();
+    let text = format!("{reader:?}");
+    assert!(text.starts_with("FrameReader"), "{text}");
+    assert!(text.contains("buffered: 29"), "{text}");
+    let text = format!("{:?}", header_writer(io::sink(), Config::default()));
+    assert!(text.starts_with("FrameWriter"), "{text}");
+    assert!(text.contains("encoder"), "{text}");
 }
 
 #[test]

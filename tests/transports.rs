@@ -41,7 +41,7 @@ use unstick::io::{
 };
 use unstick::{
     Config, ConfigError, DecodeError, Decoder, EncodeError, Encoder, FrameCodec, FrameDecoder,
-    Prefix, RawDecoder, RawEncoder, RawFrameCodec,
+    ParseError, Prefix, RawDecoder, RawEncoder, RawFrameCodec,
 };
 
 type Outcome = (Vec<Seen>, Option<DecodeError>);
@@ -738,6 +738,46 @@ fn embedded_errors_say_what_failed_and_keep_the_transport_kind() {
 }
 
 #[test]
+fn embedded_errors_name_their_layer_and_keep_its_error_as_their_source() {
+    use core::error::Error as _;
+    use embedded_io::Error as _;
+    use embedded_io::ErrorKind::{InvalidData, InvalidInput, TimedOut};
+    let layers = [
+        (embedded::Error::Io(TimedOut), "transport", TimedOut),
+        (
+            embedded::Error::Decode(DecodeError::HeaderLenZero),
+            "decode",
+            InvalidData,
+        ),
+        (
+            embedded::Error::Encode(EncodeError::NoFrameInProgress),
+            "encode",
+            InvalidInput,
+        ),
+        (
+            embedded::Error::Config(ConfigError::ZeroHeaderLimit),
+            "configuration",
+            InvalidInput,
+        ),
+        (
+            embedded::Error::Parse(ParseError::WrongType),
+            "header does not match",
+            InvalidData,
+        ),
+    ];
+    for (err, layer, kind) in layers {
+        let text = err.to_string();
+        let source = err.source().map(ToString::to_string);
+        assert!(text.contains(layer), "{text}");
+        assert!(
+            source.is_some_and(|source| text.ends_with(&source)),
+            "{text}"
+        );
+        assert_eq!(err.kind(), kind, "{text}");
+    }
+}
+
+#[test]
 fn codec_buffers_at_most_8_mib_unless_told_otherwise() {
     let vector = vectors()
         .into_iter()
@@ -776,6 +816,21 @@ fn codec_waits_for_the_whole_body_without_consuming_it() {
     assert_eq!(frame.header().json(), HELLO);
     assert_eq!(frame.body().as_ref(), b"hello");
     assert_eq!(&src[..], &wire[24..], "the next frame is untouched");
+}
+
+#[test]
+fn codec_reserves_room_for_the_rest_of_the_body() {
+    use tokio_util::codec::Decoder as _;
+    let body = vec![7u8; 1000];
+    let wire = encoded_header_frames(Config::default(), &[&body]);
+    let head = wire.len() - body.len();
+    let mut codec = FrameCodec::<CAPACITY>::new(Config::default()).unwrap();
+    let mut src = BytesMut::from(&wire[..head + 2]);
+    assert_eq!(codec.decode(&mut src).unwrap(), None);
+    assert!(src.capacity() >= body.len(), "{}", src.capacity());
+    src.extend_from_slice(&wire[head + 2..]);
+    let frame = codec.decode(&mut src).unwrap().unwrap();
+    assert_eq!(frame.into_body(), body);
 }
 
 #[derive(Serialize)]
@@ -1124,6 +1179,339 @@ fn tokio_reader_reads_a_body_with_tokio_io_copy() {
     });
     assert_eq!(body, b"hello");
     assert_eq!(reader.buffer(), &wire[24..]);
+}
+
+/// A tokio transport that serves `data` four bytes per read and fails read
+/// number `at` once with `kind`.
+struct Flaky {
+    data: Vec<u8>,
+    reads: usize,
+    at: usize,
+    kind: ErrorKind,
+}
+
+impl Flaky {
+    fn new(data: &[u8], at: usize, kind: ErrorKind) -> Self {
+        Self {
+            data: data.to_vec(),
+            reads: 0,
+            at,
+            kind,
+        }
+    }
+
+    /// The next read into `buf`.
+    fn serve(&mut self, buf: &mut [u8]) -> Result<usize, ErrorKind> {
+        let call = self.reads;
+        self.reads += 1;
+        if call == self.at {
+            return Err(self.kind);
+        }
+        let len = buf.len().min(4).min(self.data.len());
+        buf[..len].copy_from_slice(&self.data[..len]);
+        self.data.drain(..len);
+        Ok(len)
+    }
+}
+
+impl AsyncRead for Flaky {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let len = self.serve(buf.initialize_unfilled())?;
+        buf.advance(len);
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl embedded_io::ErrorType for Flaky {
+    type Error = embedded_io::ErrorKind;
+}
+
+impl embedded_io::Read for Flaky {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        self.serve(buf).map_err(embedded_kind)
+    }
+}
+
+impl embedded_io_async::Read for Flaky {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        self.serve(buf).map_err(embedded_kind)
+    }
+}
+
+/// The embedded-io kind of the two kinds `Flaky` fails with.
+fn embedded_kind(kind: ErrorKind) -> embedded_io::ErrorKind {
+    match kind {
+        ErrorKind::Interrupted => embedded_io::ErrorKind::Interrupted,
+        _ => embedded_io::ErrorKind::TimedOut,
+    }
+}
+
+/// The transport's kind in an embedded adapter's error, as `Flaky` made it.
+fn flaky_kind(err: EmbeddedError) -> ErrorKind {
+    match err {
+        embedded::Error::Io(embedded_io::ErrorKind::Interrupted) => ErrorKind::Interrupted,
+        embedded::Error::Io(_) => ErrorKind::TimedOut,
+        other => panic!("not a transport error: {other:?}"),
+    }
+}
+
+/// Reads every frame's body two bytes at a time with the tokio reader,
+/// calling again after each error; the bodies and the errors' kinds.
+fn tokio_read_resuming<R: AsyncRead + Unpin>(
+    reader: &mut tokio_io::FrameReader<R, Decoder<CAPACITY>>,
+) -> (Vec<Vec<u8>>, Vec<ErrorKind>) {
+    let mut bodies = Vec::new();
+    let mut errors = Vec::new();
+    block_on(async {
+        loop {
+            match reader.next_header().await {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(err) => {
+                    errors.push(err.kind());
+                    continue;
+                }
+            }
+            let mut body = Vec::new();
+            let mut two = [0u8; 2];
+            loop {
+                match reader.read_body(&mut two).await {
+                    Ok(0) => break,
+                    Ok(len) => body.extend_from_slice(&two[..len]),
+                    Err(err) => errors.push(err.kind()),
+                }
+            }
+            bodies.push(body);
+        }
+    });
+    (bodies, errors)
+}
+
+/// As `tokio_read_resuming`, with the blocking embedded-io reader.
+fn embedded_read_resuming(
+    reader: &mut embedded::FrameReader<Flaky, Decoder<CAPACITY>>,
+) -> (Vec<Vec<u8>>, Vec<ErrorKind>) {
+    let mut bodies = Vec::new();
+    let mut errors = Vec::new();
+    loop {
+        match reader.next_header() {
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(err) => {
+                errors.push(flaky_kind(err));
+                continue;
+            }
+        }
+        let mut body = Vec::new();
+        let mut two = [0u8; 2];
+        loop {
+            match reader.read_body(&mut two) {
+                Ok(0) => break,
+                Ok(len) => body.extend_from_slice(&two[..len]),
+                Err(err) => errors.push(flaky_kind(err)),
+            }
+        }
+        bodies.push(body);
+    }
+    (bodies, errors)
+}
+
+/// As `tokio_read_resuming`, with the embedded-io-async reader.
+fn embedded_async_read_resuming(
+    reader: &mut embedded_async::FrameReader<Flaky, Decoder<CAPACITY>>,
+) -> (Vec<Vec<u8>>, Vec<ErrorKind>) {
+    let mut bodies = Vec::new();
+    let mut errors = Vec::new();
+    block_on(async {
+        loop {
+            match reader.next_header().await {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(err) => {
+                    errors.push(flaky_kind(err));
+                    continue;
+                }
+            }
+            let mut body = Vec::new();
+            let mut two = [0u8; 2];
+            loop {
+                match reader.read_body(&mut two).await {
+                    Ok(0) => break,
+                    Ok(len) => body.extend_from_slice(&two[..len]),
+                    Err(err) => errors.push(flaky_kind(err)),
+                }
+            }
+            bodies.push(body);
+        }
+    });
+    (bodies, errors)
+}
+
+#[test]
+fn readers_retry_interrupted_reads_and_resume_after_other_errors() {
+    let wire = hello_frames(2);
+    for at in 0..=wire.len() / 4 {
+        for kind in [ErrorKind::Interrupted, ErrorKind::TimedOut] {
+            let retried = kind == ErrorKind::Interrupted;
+            let surfaced = if retried { vec![] } else { vec![kind] };
+            let expected = (vec![b"hello".to_vec(); 2], surfaced);
+            let decoder = || header_decoder(Config::default());
+            let flaky = || Flaky::new(&wire, at, kind);
+            let mut reader = tokio_io::FrameReader::new(flaky(), decoder());
+            let seen = tokio_read_resuming(&mut reader);
+            assert_eq!(seen, expected, "tokio, {kind:?} at read {at}");
+            let mut reader = embedded::FrameReader::new(flaky(), decoder());
+            let seen = embedded_read_resuming(&mut reader);
+            assert_eq!(seen, expected, "embedded-io, {kind:?} at read {at}");
+            let mut reader = embedded_async::FrameReader::new(flaky(), decoder());
+            let seen = embedded_async_read_resuming(&mut reader);
+            assert_eq!(seen, expected, "embedded-io-async, {kind:?} at read {at}");
+        }
+    }
+}
+
+#[test]
+fn tokio_readers_and_writers_keep_their_configuration_and_show_it() {
+    let config = Config::python_struct();
+    let reader = tokio_io::FrameReader::new(&b""[..], header_decoder(config));
+    assert_eq!(reader.config(), &config);
+    assert!(format!("{reader:?}").starts_with("FrameReader"));
+    let raw_reader = tokio_io::RawFrameReader::new(&b""[..], RawDecoder::new(config));
+    assert_eq!(raw_reader.config(), &config);
+    let writer = tokio_io::FrameWriter::new(Vec::new(), Encoder::<CAPACITY>::new(config).unwrap());
+    assert_eq!(writer.config(), &config);
+    assert!(format!("{writer:?}").starts_with("FrameWriter"));
+    let raw_writer = tokio_io::RawFrameWriter::new(Vec::new(), RawEncoder::new(config));
+    assert_eq!(raw_writer.config(), &config);
+}
+
+#[test]
+fn embedded_readers_and_writers_keep_their_configuration() {
+    let config = Config::python_struct();
+    let flaky = || Flaky::new(b"", usize::MAX, ErrorKind::TimedOut);
+    let encoder = || Encoder::<CAPACITY>::new(config).unwrap();
+    let reader = embedded::FrameReader::new(flaky(), header_decoder(config));
+    assert_eq!(reader.config(), &config);
+    let reader = embedded::RawFrameReader::new(flaky(), RawDecoder::new(config));
+    assert_eq!(reader.config(), &config);
+    let writer = embedded::FrameWriter::new(Sink::default(), encoder());
+    assert_eq!(writer.config(), &config);
+    let writer = embedded::RawFrameWriter::new(Sink::default(), RawEncoder::new(config));
+    assert_eq!(writer.config(), &config);
+    let reader = embedded_async::FrameReader::new(flaky(), header_decoder(config));
+    assert_eq!(reader.config(), &config);
+    let reader = embedded_async::RawFrameReader::new(flaky(), RawDecoder::new(config));
+    assert_eq!(reader.config(), &config);
+    let writer = embedded_async::FrameWriter::new(Sink::default(), encoder());
+    assert_eq!(writer.config(), &config);
+    let writer = embedded_async::RawFrameWriter::new(Sink::default(), RawEncoder::new(config));
+    assert_eq!(writer.config(), &config);
+}
+
+/// An async sink that records what reaches it.
+#[derive(Default)]
+struct Sink {
+    bytes: Vec<u8>,
+    flushed: usize,
+    shut_down: bool,
+}
+
+impl tokio::io::AsyncWrite for Sink {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.bytes.extend_from_slice(buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.flushed += 1;
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.shut_down = true;
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl embedded_io::ErrorType for Sink {
+    type Error = embedded_io::ErrorKind;
+}
+
+impl embedded_io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.flushed += 1;
+        Ok(())
+    }
+}
+
+impl embedded_io_async::Write for Sink {
+    async fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+        embedded_io::Write::write(self, buf)
+    }
+
+    async fn flush(&mut self) -> Result<(), Self::Error> {
+        embedded_io::Write::flush(self)
+    }
+}
+
+#[test]
+fn embedded_writers_count_the_body_down_and_flush_their_transport() {
+    let mut writer =
+        embedded::RawFrameWriter::new(Sink::default(), RawEncoder::new(Config::default()));
+    writer.write_start(3).unwrap();
+    writer.write_body(b"a").unwrap();
+    assert_eq!(writer.remaining(), Some(2));
+    writer.write_body(b"bc").unwrap();
+    writer.end_frame().unwrap();
+    assert_eq!(writer.remaining(), None);
+    writer.flush().unwrap();
+    assert_eq!(writer.get_ref().flushed, 1);
+    assert_eq!(writer.into_inner().bytes, b"\0\0\0\x03abc");
+
+    let mut writer =
+        embedded_async::RawFrameWriter::new(Sink::default(), RawEncoder::new(Config::default()));
+    block_on(async {
+        writer.write_start(3).await.unwrap();
+        writer.write_body(b"a").await.unwrap();
+        assert_eq!(writer.remaining(), Some(2));
+        writer.write_body(b"bc").await.unwrap();
+        writer.end_frame().unwrap();
+        assert_eq!(writer.remaining(), None);
+        writer.flush().await.unwrap();
+    });
+    assert_eq!(writer.get_ref().flushed, 1);
+    assert_eq!(writer.into_inner().bytes, b"\0\0\0\x03abc");
+}
+
+#[test]
+fn tokio_writer_flushes_and_shuts_down_its_transport() {
+    let mut writer =
+        tokio_io::RawFrameWriter::new(Sink::default(), RawEncoder::new(Config::default()));
+    block_on(async {
+        writer.write_start(3).await.unwrap();
+        assert_eq!(writer.remaining(), Some(3));
+        let copied = writer.write_body_from(&mut &b"abc"[..]).await.unwrap();
+        assert_eq!(copied, 3);
+        assert_eq!(writer.remaining(), None, "the frame is closed");
+        writer.flush().await.unwrap();
+        assert_eq!(writer.get_ref().flushed, 1);
+        writer.shutdown().await.unwrap();
+    });
+    assert!(writer.get_ref().shut_down);
+    assert_eq!(writer.into_inner().bytes, b"\0\0\0\x03abc");
 }
 
 #[test]

@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn buffer_holds_a_prefix_and_a_whole_header() {
-        assert_eq!(buffer_len(256), BUFFER_SIZE);
+        assert_eq!(buffer_len(256), 64 * 1024, "the README's 64 KiB buffer");
         assert_eq!(buffer_len(BUFFER_SIZE), BUFFER_SIZE + MAX_PREFIX);
         const BIG: usize = BUFFER_SIZE + 100;
         let big = ReadBuffer::new(Decoder::<BIG>::new(Config::default()).unwrap());
