@@ -343,6 +343,7 @@ mod tests {
         encoder.reset();
         let head = encoder.open(&upload).unwrap();
         assert_eq!(head.len(), written);
+        assert!(!head.is_empty());
         assert_eq!(head.prefix(), &out[..4]);
         assert_eq!(head.json(), &out[4..written]);
         assert_eq!(head.prefix(), &31i32.to_le_bytes());
