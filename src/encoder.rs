@@ -467,4 +467,228 @@ mod tests {
         assert_eq!(out, [0xee; 64]);
         assert_eq!(encoder.remaining(), None);
     }
+
+    /// The bytes serde_json writes for `header`: what a peer reads, byte for byte.
+    fn serde_json_bytes<T: Serialize>(header: &T) -> impl PartialEq<&[u8]> + core::fmt::Debug {
+        serde_json::to_vec(header).unwrap()
+    }
+
+    #[test]
+    fn signed_integers_are_written_in_decimal_as_serde_json_writes_them() {
+        #[derive(Serialize)]
+        struct Offsets {
+            a: i8,
+            b: i16,
+            c: i32,
+            d: i64,
+            file_size: u64,
+        }
+        let mut encoder = Encoder::<256>::new(Config::default()).unwrap();
+        let mut out = [0u8; 256];
+        for v in [0, 1, -1, 9, -10, 100, i64::MIN, i64::MAX] {
+            let header = Offsets {
+                a: v as i8,
+                b: v as i16,
+                c: v as i32,
+                d: v,
+                file_size: 0,
+            };
+            let n = encoder.header(&header, &mut out).unwrap();
+            assert_eq!(serde_json_bytes(&header), &out[4..n], "{v}");
+            encoder.end_frame().unwrap();
+        }
+    }
+
+    #[test]
+    fn sibling_arrays_are_not_nesting() {
+        #[derive(Serialize)]
+        struct Lists<'a> {
+            lists: &'a [[u8; 0]],
+            file_size: u64,
+        }
+        let header = Lists {
+            lists: &[[]; 200],
+            file_size: 2,
+        };
+        let mut encoder = Encoder::<1024>::new(Config::default()).unwrap();
+        let mut out = [0u8; 1024];
+        let n = encoder.header(&header, &mut out).unwrap();
+        assert_eq!(serde_json_bytes(&header), &out[4..n]);
+        assert_eq!(encoder.remaining(), Some(2));
+    }
+
+    /// A map key serialized through `collect_str`, as `Display` types are.
+    struct DisplayKey(&'static str);
+
+    impl Serialize for DisplayKey {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_str(self.0)
+        }
+    }
+
+    /// A map of one member.
+    struct Member<K, V>(K, V);
+
+    impl<K: Serialize, V: Serialize> Serialize for Member<K, V> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry(&self.0, &self.1)?;
+            map.end()
+        }
+    }
+
+    #[test]
+    fn a_body_key_written_through_collect_str_declares_the_body_length() {
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0u8; 64];
+        let header = Member(DisplayKey("file_size"), 5u8);
+        let n = encoder.header(&header, &mut out).unwrap();
+        assert_eq!(&out[4..n], b"{\"file_size\":5}");
+        assert_eq!(encoder.remaining(), Some(5));
+    }
+
+    /// serde-json-core's `EscapedStr` newtype, around any value.
+    #[derive(Serialize)]
+    #[serde(rename = "__serde_json_core_escaped_string__")]
+    struct Escaped<T>(T);
+
+    /// One value of every kind in serde's data model but 128-bit integers.
+    #[derive(Debug, Clone, Copy)]
+    enum Kind {
+        Bool,
+        I8,
+        I16,
+        I32,
+        I64,
+        U8,
+        U16,
+        U32,
+        U64,
+        F32,
+        F64,
+        Char,
+        Bytes,
+        None,
+        Some,
+        Unit,
+        UnitStruct,
+        UnitVariant,
+        NewtypeStruct,
+        NewtypeVariant,
+        Seq,
+        Tuple,
+        TupleStruct,
+        TupleVariant,
+        Map,
+        Struct,
+        StructVariant,
+        CollectStr,
+    }
+
+    const KINDS: [Kind; 28] = [
+        Kind::Bool,
+        Kind::I8,
+        Kind::I16,
+        Kind::I32,
+        Kind::I64,
+        Kind::U8,
+        Kind::U16,
+        Kind::U32,
+        Kind::U64,
+        Kind::F32,
+        Kind::F64,
+        Kind::Char,
+        Kind::Bytes,
+        Kind::None,
+        Kind::Some,
+        Kind::Unit,
+        Kind::UnitStruct,
+        Kind::UnitVariant,
+        Kind::NewtypeStruct,
+        Kind::NewtypeVariant,
+        Kind::Seq,
+        Kind::Tuple,
+        Kind::TupleStruct,
+        Kind::TupleVariant,
+        Kind::Map,
+        Kind::Struct,
+        Kind::StructVariant,
+        Kind::CollectStr,
+    ];
+
+    impl Serialize for Kind {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::{
+                SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant,
+                SerializeTuple, SerializeTupleStruct, SerializeTupleVariant,
+            };
+            match self {
+                Self::Bool => s.serialize_bool(true),
+                Self::I8 => s.serialize_i8(1),
+                Self::I16 => s.serialize_i16(1),
+                Self::I32 => s.serialize_i32(1),
+                Self::I64 => s.serialize_i64(1),
+                Self::U8 => s.serialize_u8(1),
+                Self::U16 => s.serialize_u16(1),
+                Self::U32 => s.serialize_u32(1),
+                Self::U64 => s.serialize_u64(1),
+                Self::F32 => s.serialize_f32(1.0),
+                Self::F64 => s.serialize_f64(1.0),
+                Self::Char => s.serialize_char('a'),
+                Self::Bytes => s.serialize_bytes(b"a"),
+                Self::None => s.serialize_none(),
+                Self::Some => s.serialize_some("a"),
+                Self::Unit => s.serialize_unit(),
+                Self::UnitStruct => s.serialize_unit_struct("U"),
+                Self::UnitVariant => s.serialize_unit_variant("E", 0, "V"),
+                Self::NewtypeStruct => s.serialize_newtype_struct("N", "a"),
+                Self::NewtypeVariant => s.serialize_newtype_variant("E", 0, "V", "a"),
+                Self::Seq => s.serialize_seq(Some(0))?.end(),
+                Self::Tuple => s.serialize_tuple(0)?.end(),
+                Self::TupleStruct => s.serialize_tuple_struct("T", 0)?.end(),
+                Self::TupleVariant => s.serialize_tuple_variant("E", 0, "V", 0)?.end(),
+                Self::Map => s.serialize_map(Some(0))?.end(),
+                Self::Struct => s.serialize_struct("S", 0)?.end(),
+                Self::StructVariant => s.serialize_struct_variant("E", 0, "V", 0)?.end(),
+                Self::CollectStr => s.collect_str("a"),
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Named<T> {
+        name: T,
+        file_size: u64,
+    }
+
+    #[test]
+    fn escaped_str_is_written_as_it_is_and_only_around_a_string() {
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0xee; 64];
+        let text = Named {
+            name: Escaped("caf\\u00e9"),
+            file_size: 0,
+        };
+        let n = encoder.header(&text, &mut out).unwrap();
+        assert_eq!(&out[4..n], b"{\"name\":\"caf\\u00e9\",\"file_size\":0}");
+        encoder.end_frame().unwrap();
+        let mut out = [0xee; 64];
+        for kind in KINDS {
+            let header = Named {
+                name: Escaped(kind),
+                file_size: 0,
+            };
+            assert_eq!(
+                encoder.header(&header, &mut out),
+                Err(EncodeError::Unserializable {
+                    offset: 9,
+                    value: crate::UnserializableValue::EscapedNonString
+                }),
+                "{kind:?}"
+            );
+        }
+        assert_eq!(out, [0xee; 64]);
+        assert_eq!(encoder.remaining(), None);
+    }
 }
