@@ -474,29 +474,100 @@ mod tests {
     }
 
     #[test]
-    fn signed_integers_are_written_in_decimal_as_serde_json_writes_them() {
+    fn integers_are_written_in_decimal_as_serde_json_writes_them() {
         #[derive(Serialize)]
-        struct Offsets {
+        struct Integers {
             a: i8,
             b: i16,
             c: i32,
             d: i64,
+            e: u8,
+            f: u16,
+            g: u32,
+            h: u64,
             file_size: u64,
         }
         let mut encoder = Encoder::<256>::new(Config::default()).unwrap();
         let mut out = [0u8; 256];
         for v in [0, 1, -1, 9, -10, 100, i64::MIN, i64::MAX] {
-            let header = Offsets {
+            let header = Integers {
                 a: v as i8,
                 b: v as i16,
                 c: v as i32,
                 d: v,
+                e: v as u8,
+                f: v as u16,
+                g: v as u32,
+                h: v as u64,
                 file_size: 0,
             };
             let n = encoder.header(&header, &mut out).unwrap();
             assert_eq!(serde_json_bytes(&header), &out[4..n], "{v}");
             encoder.end_frame().unwrap();
         }
+    }
+
+    #[test]
+    fn integers_of_128_bits_are_refused() {
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0u8; 64];
+        let int128 = Err(EncodeError::Unserializable {
+            offset: 8,
+            value: crate::UnserializableValue::Int128,
+        });
+        let signed = Named {
+            name: 1i128,
+            file_size: 0,
+        };
+        assert_eq!(encoder.header(&signed, &mut out), int128);
+        let unsigned = Named {
+            name: 1u128,
+            file_size: 0,
+        };
+        assert_eq!(encoder.header(&unsigned, &mut out), int128);
+    }
+
+    #[test]
+    fn every_value_is_written_as_serde_json_writes_it_or_refused() {
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0u8; 64];
+        let refused = |value| Err(EncodeError::Unserializable { offset: 8, value });
+        for kind in KINDS {
+            let header = Named {
+                name: kind,
+                file_size: 0,
+            };
+            let written = encoder.header(&header, &mut out);
+            match kind {
+                Kind::Char => assert_eq!(written, refused(crate::UnserializableValue::Char)),
+                Kind::TupleVariant => {
+                    assert_eq!(written, refused(crate::UnserializableValue::TupleVariant));
+                }
+                Kind::Bytes => {
+                    let n = written.unwrap();
+                    assert_eq!(&out[4..n], b"{\"name\":1,\"file_size\":0}");
+                }
+                _ => {
+                    let n = written.unwrap();
+                    assert_eq!(serde_json_bytes(&header), &out[4..n], "{kind:?}");
+                }
+            }
+            encoder.reset();
+        }
+    }
+
+    #[test]
+    fn a_struct_key_spelled_with_an_escape_is_the_body_key_it_spells() {
+        #[derive(Serialize)]
+        struct Spelled {
+            #[serde(rename = "file\\u005fsize")]
+            size: u64,
+        }
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0u8; 64];
+        let n = encoder.header(&Spelled { size: 4 }, &mut out).unwrap();
+        assert_eq!(&out[4..n], b"{\"file\\u005fsize\":4}");
+        assert_eq!(encoder.remaining(), Some(4));
     }
 
     #[test]
@@ -633,10 +704,10 @@ mod tests {
                 Self::U16 => s.serialize_u16(1),
                 Self::U32 => s.serialize_u32(1),
                 Self::U64 => s.serialize_u64(1),
-                Self::F32 => s.serialize_f32(1.0),
-                Self::F64 => s.serialize_f64(1.0),
+                Self::F32 => s.serialize_f32(1.5),
+                Self::F64 => s.serialize_f64(-0.25),
                 Self::Char => s.serialize_char('a'),
-                Self::Bytes => s.serialize_bytes(b"a"),
+                Self::Bytes => s.serialize_bytes(b"1"),
                 Self::None => s.serialize_none(),
                 Self::Some => s.serialize_some("a"),
                 Self::Unit => s.serialize_unit(),
