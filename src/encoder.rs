@@ -715,13 +715,47 @@ mod tests {
                 Self::UnitVariant => s.serialize_unit_variant("E", 0, "V"),
                 Self::NewtypeStruct => s.serialize_newtype_struct("N", "a"),
                 Self::NewtypeVariant => s.serialize_newtype_variant("E", 0, "V", "a"),
-                Self::Seq => s.serialize_seq(Some(0))?.end(),
-                Self::Tuple => s.serialize_tuple(0)?.end(),
-                Self::TupleStruct => s.serialize_tuple_struct("T", 0)?.end(),
-                Self::TupleVariant => s.serialize_tuple_variant("E", 0, "V", 0)?.end(),
-                Self::Map => s.serialize_map(Some(0))?.end(),
-                Self::Struct => s.serialize_struct("S", 0)?.end(),
-                Self::StructVariant => s.serialize_struct_variant("E", 0, "V", 0)?.end(),
+                Self::Seq => {
+                    let mut seq = s.serialize_seq(Some(2))?;
+                    seq.serialize_element(&1)?;
+                    seq.serialize_element(&2)?;
+                    seq.end()
+                }
+                Self::Tuple => {
+                    let mut tuple = s.serialize_tuple(2)?;
+                    tuple.serialize_element(&1)?;
+                    tuple.serialize_element(&2)?;
+                    tuple.end()
+                }
+                Self::TupleStruct => {
+                    let mut tuple = s.serialize_tuple_struct("T", 2)?;
+                    tuple.serialize_field(&1)?;
+                    tuple.serialize_field(&2)?;
+                    tuple.end()
+                }
+                Self::TupleVariant => {
+                    let mut tuple = s.serialize_tuple_variant("E", 0, "V", 1)?;
+                    tuple.serialize_field(&1)?;
+                    tuple.end()
+                }
+                Self::Map => {
+                    let mut map = s.serialize_map(Some(2))?;
+                    map.serialize_entry("a", &1)?;
+                    map.serialize_entry("b", &2)?;
+                    map.end()
+                }
+                Self::Struct => {
+                    let mut st = s.serialize_struct("S", 2)?;
+                    st.serialize_field("a", &1)?;
+                    st.serialize_field("b", &2)?;
+                    st.end()
+                }
+                Self::StructVariant => {
+                    let mut st = s.serialize_struct_variant("E", 0, "V", 2)?;
+                    st.serialize_field("a", &1)?;
+                    st.serialize_field("b", &2)?;
+                    st.end()
+                }
                 Self::CollectStr => s.collect_str("a"),
             }
         }
