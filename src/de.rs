@@ -812,4 +812,106 @@ mod wrapper_tests {
         let later = r#"{"name":"x\ud83d\ude00"}"#;
         assert_eq!(parse::<Named>(later).err(), Some(ParseError::EscapedString));
     }
+
+    #[test]
+    fn what_the_parser_does_not_support_is_named_as_such() {
+        #[derive(Debug, Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Number(#[allow(dead_code)] u8),
+            Text(#[allow(dead_code)] heapless::String<8>),
+        }
+        assert_eq!(parse::<Either>("1").err(), Some(ParseError::Unsupported));
+        #[derive(Debug, Deserialize)]
+        struct Raw<'a> {
+            #[allow(dead_code)]
+            raw: &'a [u8],
+        }
+        assert_eq!(
+            parse::<Raw<'_>>(r#"{"raw": "abc"}"#).err(),
+            Some(ParseError::Unsupported)
+        );
+    }
+
+    #[test]
+    fn a_unit_variant_reads_as_a_string_or_as_a_member_with_null() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        enum Command {
+            Stop,
+        }
+        assert_eq!(parse(r#""Stop""#), Ok(Command::Stop));
+        assert_eq!(parse(r#"{"Stop": null}"#), Ok(Command::Stop));
+    }
+
+    #[test]
+    fn types_read_the_human_readable_form() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Peer {
+            addr: core::net::Ipv4Addr,
+        }
+        let addr = core::net::Ipv4Addr::new(10, 0, 0, 1);
+        assert_eq!(parse(r#"{"addr": "10.0.0.1"}"#), Ok(Peer { addr }));
+    }
+
+    /// The length a JSON array announces to its type: none.
+    #[derive(Debug, PartialEq)]
+    struct ArrayHint(Option<usize>);
+
+    /// The length a JSON object announces to its type: none.
+    #[derive(Debug, PartialEq)]
+    struct ObjectHint(Option<usize>);
+
+    impl<'de> Deserialize<'de> for ArrayHint {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_seq(HintVisitor).map(Self)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for ObjectHint {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_map(HintVisitor).map(Self)
+        }
+    }
+
+    /// Reads an array or object and returns the size hint it was given.
+    struct HintVisitor;
+
+    impl<'de> Visitor<'de> for HintVisitor {
+        type Value = Option<usize>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array or an object")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<usize>, A::Error> {
+            let hint = seq.size_hint();
+            while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+            Ok(hint)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<usize>, A::Error> {
+            let hint = map.size_hint();
+            while map
+                .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok(hint)
+        }
+    }
+
+    #[test]
+    fn arrays_and_objects_announce_no_length() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Both {
+            list: ArrayHint,
+            map: ObjectHint,
+        }
+        assert_eq!(
+            parse(r#"{"list": [1, 2], "map": {"a": 1}}"#),
+            Ok(Both {
+                list: ArrayHint(None),
+                map: ObjectHint(None)
+            })
+        );
+    }
 }

@@ -343,6 +343,7 @@ mod tests {
         encoder.reset();
         let head = encoder.open(&upload).unwrap();
         assert_eq!(head.len(), written);
+        assert!(!head.is_empty());
         assert_eq!(head.prefix(), &out[..4]);
         assert_eq!(head.json(), &out[4..written]);
         assert_eq!(head.prefix(), &31i32.to_le_bytes());
@@ -463,6 +464,335 @@ mod tests {
                 value: crate::UnserializableValue::Char
             })
         );
+        assert_eq!(out, [0xee; 64]);
+        assert_eq!(encoder.remaining(), None);
+    }
+
+    /// The bytes serde_json writes for `header`: what a peer reads, byte for byte.
+    fn serde_json_bytes<T: Serialize>(header: &T) -> impl PartialEq<&[u8]> + core::fmt::Debug {
+        serde_json::to_vec(header).unwrap()
+    }
+
+    #[test]
+    fn integers_are_written_in_decimal_as_serde_json_writes_them() {
+        #[derive(Serialize)]
+        struct Integers {
+            a: i8,
+            b: i16,
+            c: i32,
+            d: i64,
+            e: u8,
+            f: u16,
+            g: u32,
+            h: u64,
+            file_size: u64,
+        }
+        let mut encoder = Encoder::<256>::new(Config::default()).unwrap();
+        let mut out = [0u8; 256];
+        for v in [0, 1, -1, 9, -10, 100, i64::MIN, i64::MAX] {
+            let header = Integers {
+                a: v as i8,
+                b: v as i16,
+                c: v as i32,
+                d: v,
+                e: v as u8,
+                f: v as u16,
+                g: v as u32,
+                h: v as u64,
+                file_size: 0,
+            };
+            let n = encoder.header(&header, &mut out).unwrap();
+            assert_eq!(serde_json_bytes(&header), &out[4..n], "{v}");
+            encoder.end_frame().unwrap();
+        }
+    }
+
+    #[test]
+    fn integers_of_128_bits_are_refused() {
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0u8; 64];
+        let int128 = Err(EncodeError::Unserializable {
+            offset: 8,
+            value: crate::UnserializableValue::Int128,
+        });
+        let signed = Named {
+            name: 1i128,
+            file_size: 0,
+        };
+        assert_eq!(encoder.header(&signed, &mut out), int128);
+        let unsigned = Named {
+            name: 1u128,
+            file_size: 0,
+        };
+        assert_eq!(encoder.header(&unsigned, &mut out), int128);
+    }
+
+    #[test]
+    fn every_value_is_written_as_serde_json_writes_it_or_refused() {
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0u8; 64];
+        let refused = |value| Err(EncodeError::Unserializable { offset: 8, value });
+        for kind in KINDS {
+            let header = Named {
+                name: kind,
+                file_size: 0,
+            };
+            let written = encoder.header(&header, &mut out);
+            match kind {
+                Kind::Char => assert_eq!(written, refused(crate::UnserializableValue::Char)),
+                Kind::TupleVariant => {
+                    assert_eq!(written, refused(crate::UnserializableValue::TupleVariant));
+                }
+                Kind::Bytes => {
+                    let n = written.unwrap();
+                    assert_eq!(&out[4..n], b"{\"name\":1,\"file_size\":0}");
+                }
+                _ => {
+                    let n = written.unwrap();
+                    assert_eq!(serde_json_bytes(&header), &out[4..n], "{kind:?}");
+                }
+            }
+            encoder.reset();
+        }
+    }
+
+    #[test]
+    fn a_struct_key_spelled_with_an_escape_is_the_body_key_it_spells() {
+        #[derive(Serialize)]
+        struct Spelled {
+            #[serde(rename = "file\\u005fsize")]
+            size: u64,
+        }
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0u8; 64];
+        let n = encoder.header(&Spelled { size: 4 }, &mut out).unwrap();
+        assert_eq!(&out[4..n], b"{\"file\\u005fsize\":4}");
+        assert_eq!(encoder.remaining(), Some(4));
+    }
+
+    #[test]
+    fn sibling_arrays_are_not_nesting() {
+        #[derive(Serialize)]
+        struct Lists<'a> {
+            lists: &'a [[u8; 0]],
+            file_size: u64,
+        }
+        let header = Lists {
+            lists: &[[]; 200],
+            file_size: 2,
+        };
+        let mut encoder = Encoder::<1024>::new(Config::default()).unwrap();
+        let mut out = [0u8; 1024];
+        let n = encoder.header(&header, &mut out).unwrap();
+        assert_eq!(serde_json_bytes(&header), &out[4..n]);
+        assert_eq!(encoder.remaining(), Some(2));
+    }
+
+    /// A map key serialized through `collect_str`, as `Display` types are.
+    struct DisplayKey(&'static str);
+
+    impl Serialize for DisplayKey {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_str(self.0)
+        }
+    }
+
+    /// A map of one member.
+    struct Member<K, V>(K, V);
+
+    impl<K: Serialize, V: Serialize> Serialize for Member<K, V> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry(&self.0, &self.1)?;
+            map.end()
+        }
+    }
+
+    #[test]
+    fn a_body_key_written_through_collect_str_declares_the_body_length() {
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0u8; 64];
+        let header = Member(DisplayKey("file_size"), 5u8);
+        let n = encoder.header(&header, &mut out).unwrap();
+        assert_eq!(&out[4..n], b"{\"file_size\":5}");
+        assert_eq!(encoder.remaining(), Some(5));
+    }
+
+    /// serde-json-core's `EscapedStr` newtype, around any value.
+    #[derive(Serialize)]
+    #[serde(rename = "__serde_json_core_escaped_string__")]
+    struct Escaped<T>(T);
+
+    /// One value of every kind in serde's data model but 128-bit integers.
+    #[derive(Debug, Clone, Copy)]
+    enum Kind {
+        Bool,
+        I8,
+        I16,
+        I32,
+        I64,
+        U8,
+        U16,
+        U32,
+        U64,
+        F32,
+        F64,
+        Char,
+        Bytes,
+        None,
+        Some,
+        Unit,
+        UnitStruct,
+        UnitVariant,
+        NewtypeStruct,
+        NewtypeVariant,
+        Seq,
+        Tuple,
+        TupleStruct,
+        TupleVariant,
+        Map,
+        Struct,
+        StructVariant,
+        CollectStr,
+    }
+
+    const KINDS: [Kind; 28] = [
+        Kind::Bool,
+        Kind::I8,
+        Kind::I16,
+        Kind::I32,
+        Kind::I64,
+        Kind::U8,
+        Kind::U16,
+        Kind::U32,
+        Kind::U64,
+        Kind::F32,
+        Kind::F64,
+        Kind::Char,
+        Kind::Bytes,
+        Kind::None,
+        Kind::Some,
+        Kind::Unit,
+        Kind::UnitStruct,
+        Kind::UnitVariant,
+        Kind::NewtypeStruct,
+        Kind::NewtypeVariant,
+        Kind::Seq,
+        Kind::Tuple,
+        Kind::TupleStruct,
+        Kind::TupleVariant,
+        Kind::Map,
+        Kind::Struct,
+        Kind::StructVariant,
+        Kind::CollectStr,
+    ];
+
+    impl Serialize for Kind {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::{
+                SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant,
+                SerializeTuple, SerializeTupleStruct, SerializeTupleVariant,
+            };
+            match self {
+                Self::Bool => s.serialize_bool(true),
+                Self::I8 => s.serialize_i8(1),
+                Self::I16 => s.serialize_i16(1),
+                Self::I32 => s.serialize_i32(1),
+                Self::I64 => s.serialize_i64(1),
+                Self::U8 => s.serialize_u8(1),
+                Self::U16 => s.serialize_u16(1),
+                Self::U32 => s.serialize_u32(1),
+                Self::U64 => s.serialize_u64(1),
+                Self::F32 => s.serialize_f32(1.5),
+                Self::F64 => s.serialize_f64(-0.25),
+                Self::Char => s.serialize_char('a'),
+                Self::Bytes => s.serialize_bytes(b"1"),
+                Self::None => s.serialize_none(),
+                Self::Some => s.serialize_some("a"),
+                Self::Unit => s.serialize_unit(),
+                Self::UnitStruct => s.serialize_unit_struct("U"),
+                Self::UnitVariant => s.serialize_unit_variant("E", 0, "V"),
+                Self::NewtypeStruct => s.serialize_newtype_struct("N", "a"),
+                Self::NewtypeVariant => s.serialize_newtype_variant("E", 0, "V", "a"),
+                Self::Seq => {
+                    let mut seq = s.serialize_seq(Some(2))?;
+                    seq.serialize_element(&1)?;
+                    seq.serialize_element(&2)?;
+                    seq.end()
+                }
+                Self::Tuple => {
+                    let mut tuple = s.serialize_tuple(2)?;
+                    tuple.serialize_element(&1)?;
+                    tuple.serialize_element(&2)?;
+                    tuple.end()
+                }
+                Self::TupleStruct => {
+                    let mut tuple = s.serialize_tuple_struct("T", 2)?;
+                    tuple.serialize_field(&1)?;
+                    tuple.serialize_field(&2)?;
+                    tuple.end()
+                }
+                Self::TupleVariant => {
+                    let mut tuple = s.serialize_tuple_variant("E", 0, "V", 1)?;
+                    tuple.serialize_field(&1)?;
+                    tuple.end()
+                }
+                Self::Map => {
+                    let mut map = s.serialize_map(Some(2))?;
+                    map.serialize_entry("a", &1)?;
+                    map.serialize_entry("b", &2)?;
+                    map.end()
+                }
+                Self::Struct => {
+                    let mut st = s.serialize_struct("S", 2)?;
+                    st.serialize_field("a", &1)?;
+                    st.serialize_field("b", &2)?;
+                    st.end()
+                }
+                Self::StructVariant => {
+                    let mut st = s.serialize_struct_variant("E", 0, "V", 2)?;
+                    st.serialize_field("a", &1)?;
+                    st.serialize_field("b", &2)?;
+                    st.end()
+                }
+                Self::CollectStr => s.collect_str("a"),
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Named<T> {
+        name: T,
+        file_size: u64,
+    }
+
+    #[test]
+    fn escaped_str_is_written_as_it_is_and_only_around_a_string() {
+        let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
+        let mut out = [0xee; 64];
+        let text = Named {
+            name: Escaped("caf\\u00e9"),
+            file_size: 0,
+        };
+        let n = encoder.header(&text, &mut out).unwrap();
+        assert_eq!(&out[4..n], b"{\"name\":\"caf\\u00e9\",\"file_size\":0}");
+        encoder.end_frame().unwrap();
+        let mut out = [0xee; 64];
+        for kind in KINDS {
+            let header = Named {
+                name: Escaped(kind),
+                file_size: 0,
+            };
+            assert_eq!(
+                encoder.header(&header, &mut out),
+                Err(EncodeError::Unserializable {
+                    offset: 9,
+                    value: crate::UnserializableValue::EscapedNonString
+                }),
+                "{kind:?}"
+            );
+        }
         assert_eq!(out, [0xee; 64]);
         assert_eq!(encoder.remaining(), None);
     }

@@ -1515,6 +1515,20 @@ mod tests {
         );
     }
 
+    #[test]
+    fn errors_say_what_went_wrong_and_where() {
+        let shown = |err: SerError| std::format!("{err}");
+        assert!(shown(SerError::BufferFull).contains("does not fit"));
+        let invalid = HeaderError::DuplicateBodyKey { offset: 15 };
+        assert_eq!(shown(SerError::Invalid(invalid)), std::format!("{invalid}"));
+        let char_at_5 = shown(SerError::Unsupported {
+            offset: 5,
+            what: UnserializableValue::Char,
+        });
+        assert!(char_at_5.contains("a char") && char_at_5.contains("offset 5"));
+        assert!(shown(SerError::Custom).contains("failed"));
+    }
+
     struct Map2<'a>(&'a [(char, u8)]);
 
     impl Serialize for Map2<'_> {
