@@ -974,6 +974,23 @@ mod tests {
     }
 
     #[test]
+    fn strings_near_the_end_of_a_header_hold_every_plain_byte() {
+        // Fewer than eight bytes after the opening quote: the scan goes byte
+        // by byte there. Space (0x20) is the lowest byte a string holds as it is.
+        for byte in (0x20..0x7f).filter(|&b| b != b'"' && b != b'\\') {
+            let value = [br#"{"k":"a"#.as_slice(), &[byte], br#"b"}"#].concat();
+            assert_eq!(
+                check(&value, "file_size"),
+                Ok(0),
+                "byte {byte:#x} in a value"
+            );
+            let key = [br#"{"a"#.as_slice(), &[byte], br#"":1}"#].concat();
+            assert_eq!(check(&key, "file_size"), Ok(0), "byte {byte:#x} in a key");
+        }
+        assert_eq!(body_len("{\"k\":\"a\u{1f}\"}"), syntax(7, Some(0x1f)));
+    }
+
+    #[test]
     fn well_formed_non_ascii_outside_strings_is_a_syntax_error() {
         assert_eq!(body_len("{é}"), syntax(1, Some(0xc3)));
         assert_eq!(body_len("{\"a\":1}\u{a0}"), syntax(7, Some(0xc2)));
