@@ -44,8 +44,10 @@
 //! # Header types
 //! Any `Serialize` type works, and none can make the encoder panic: what
 //! serde-json-core cannot write (a `char`, an enum tuple variant, a 128-bit
-//! integer) is refused with [`EncodeError::Unserializable`], and an error of
-//! the type's own `Serialize` with [`EncodeError::SerializeFailed`].
+//! integer) or would write as invalid JSON (a field or variant name that
+//! needs escaping, a map key that is not a string) is refused with
+//! [`EncodeError::Unserializable`], and an error of the type's own
+//! `Serialize` with [`EncodeError::SerializeFailed`].
 
 use serde::Serialize;
 
@@ -557,17 +559,25 @@ mod tests {
     }
 
     #[test]
-    fn a_struct_key_spelled_with_an_escape_is_the_body_key_it_spells() {
+    fn a_field_name_that_needs_escaping_is_refused() {
+        // serde-json-core would write the name as it is: `{"file\u005fsize":4}`,
+        // whose key is `file_size` once unescaped.
         #[derive(Serialize)]
         struct Spelled {
             #[serde(rename = "file\\u005fsize")]
             size: u64,
         }
         let mut encoder = Encoder::<64>::new(Config::default()).unwrap();
-        let mut out = [0u8; 64];
-        let n = encoder.header(&Spelled { size: 4 }, &mut out).unwrap();
-        assert_eq!(&out[4..n], b"{\"file\\u005fsize\":4}");
-        assert_eq!(encoder.remaining(), Some(4));
+        let mut out = [0xa5u8; 64];
+        assert_eq!(
+            encoder.header(&Spelled { size: 4 }, &mut out),
+            Err(EncodeError::Unserializable {
+                offset: 1,
+                value: crate::UnserializableValue::NameNeedsEscape
+            })
+        );
+        assert!(out.iter().all(|&byte| byte == 0xa5));
+        assert_eq!(encoder.remaining(), None);
     }
 
     #[test]

@@ -417,6 +417,13 @@ pub enum UnserializableValue {
     /// serde-json-core's `EscapedStr` wrapped around something else than a
     /// string.
     EscapedNonString,
+    /// A struct field or enum variant name holding `"`, `\` or a control
+    /// character (from `#[serde(rename = ...)]`): serde-json-core writes
+    /// names unescaped, which would make invalid JSON or another key.
+    NameNeedsEscape,
+    /// A map key that is not a string (an integer, a struct, ...):
+    /// serde-json-core writes it as it is, which JSON does not allow.
+    NonStringKey,
 }
 
 impl fmt::Display for UnserializableValue {
@@ -426,6 +433,8 @@ impl fmt::Display for UnserializableValue {
             Self::TupleVariant => "an enum tuple variant",
             Self::Int128 => "a 128-bit integer",
             Self::EscapedNonString => "an EscapedStr that is not a string",
+            Self::NameNeedsEscape => "a field or variant name that needs escaping",
+            Self::NonStringKey => "a map key that is not a string",
         })
     }
 }
@@ -860,6 +869,14 @@ mod tests {
             (UnserializableValue::TupleVariant, "tuple variant"),
             (UnserializableValue::Int128, "128-bit integer"),
             (UnserializableValue::EscapedNonString, "EscapedStr"),
+            (
+                UnserializableValue::NameNeedsEscape,
+                "name that needs escaping",
+            ),
+            (
+                UnserializableValue::NonStringKey,
+                "map key that is not a string",
+            ),
         ];
         for (value, name) in names {
             let err = EncodeError::Unserializable { offset: 11, value };

@@ -1,8 +1,9 @@
 //! The header serializer: serde-json-core's [`Serializer`](Engine) with a
 //! faster string path, the body length read as it is written, and errors
-//! where serde-json-core would panic.
+//! where serde-json-core would panic or write what is not JSON.
 //!
-//! The bytes are exactly those [`serde_json_core::to_slice`] writes, and
+//! The bytes of every header it accepts are exactly those
+//! [`serde_json_core::to_slice`] writes, and
 //! serde-json-core writes everything that takes more than copying: strings
 //! that need escaping, floats, `collect_str` go to its serializer (the
 //! engine), run on the rest of the output buffer. What is plain copying is
@@ -20,14 +21,15 @@
 //! object, nesting is limited to [`MAX_NESTING`], and the top-level body key
 //! may appear once, with a non-negative integer value that is captured as the
 //! body length. The first violation in text order is reported with the
-//! checker's own [`HeaderError`] and offset. Anything whose JSON the
-//! serializer cannot vouch for (verbatim `serialize_bytes`, an
-//! `EscapedStr`, a struct key that would need escaping, a map key that is not
-//! a string) makes it run the header check over what was written instead.
+//! checker's own [`HeaderError`] and offset. Text the serializer cannot
+//! vouch for (verbatim `serialize_bytes`, an `EscapedStr`) makes it run the
+//! header check over what was written instead; only those paths refer to the
+//! checker, so a header type without them does not link it.
 //!
 //! Where serde-json-core panics (`char`, enum tuple variants, `u128`/`i128`,
-//! an error from the header type's own `Serialize`), this returns
-//! [`SerError::Unsupported`] or [`SerError::Custom`].
+//! an error from the header type's own `Serialize`) or writes what is not
+//! JSON (a field name that needs escaping, a map key that is not a string),
+//! this returns [`SerError::Unsupported`] or [`SerError::Custom`].
 
 use core::fmt;
 
@@ -109,18 +111,21 @@ pub(crate) fn serialize_header<T: Serialize + ?Sized>(
     match verdict {
         Verdict::Checked(body_len) => Ok((len, body_len)),
         Verdict::Invalid(err) => Err(SerError::Invalid(err)),
-        Verdict::Recheck => header::check(&out[..len], body_key)
+        Verdict::Recheck(check) => check(&out[..len], body_key)
             .map(|body_len| (len, body_len))
             .map_err(SerError::Invalid),
     }
 }
 
+/// The header check ([`header::check`]), as the writer holds it.
+type Check = fn(&[u8], &str) -> Result<u64, HeaderError>;
+
 /// What the writer concluded about the header it wrote.
 enum Verdict {
     Checked(u64),
     Invalid(HeaderError),
-    /// The writer cannot vouch for the JSON: run the header check.
-    Recheck,
+    /// The writer cannot vouch for the JSON: run this header check.
+    Recheck(Check),
 }
 
 /// What a value is to the header check.
@@ -151,7 +156,11 @@ struct Writer<'b, 'k> {
     /// The next member value is the body key's.
     body_next: bool,
     first_error: Option<HeaderError>,
-    recheck: bool,
+    /// The header check, to run over the whole header once written. Only
+    /// the paths that write JSON the writer cannot vouch for store it, so
+    /// a header type that never takes them does not link the checker
+    /// (about 3 KB of flash on Cortex-M).
+    recheck: Option<Check>,
 }
 
 impl<'b, 'k> Writer<'b, 'k> {
@@ -166,13 +175,13 @@ impl<'b, 'k> Writer<'b, 'k> {
             body_key_seen: false,
             body_next: false,
             first_error: None,
-            recheck: false,
+            recheck: None,
         }
     }
 
     fn finish(self) -> (usize, Verdict) {
-        let verdict = if self.recheck {
-            Verdict::Recheck
+        let verdict = if let Some(check) = self.recheck {
+            Verdict::Recheck(check)
         } else if let Some(err) = self.first_error {
             Verdict::Invalid(err)
         } else if let Some(found) = self.not_object {
@@ -258,8 +267,7 @@ impl<'b, 'k> Writer<'b, 'k> {
                 offset: self.offset(),
                 found,
             }),
-            Role::Key { .. } => self.recheck |= found != JsonType::String,
-            Role::Value => {}
+            Role::Key { .. } | Role::Value => {}
         }
     }
 
@@ -288,7 +296,7 @@ impl<'b, 'k> Writer<'b, 'k> {
     /// Writes a string value or map key.
     fn string(&mut self, role: Role, text: &str) -> Result<(), SerError> {
         if role == (Role::Key { top: true }) {
-            self.member(text == self.body_key);
+            self.member(self.offset(), text == self.body_key);
         }
         self.value(role, JsonType::String);
         if needs_escape(text) {
@@ -297,16 +305,14 @@ impl<'b, 'k> Writer<'b, 'k> {
         self.quoted(text.as_bytes(), b"")
     }
 
-    /// A key of the top-level object starts here; `is_body_key` if it is
-    /// the body key.
-    fn member(&mut self, is_body_key: bool) {
+    /// A key of the top-level object starts at `offset`; `is_body_key` if
+    /// it is the body key.
+    fn member(&mut self, offset: usize, is_body_key: bool) {
         if !is_body_key {
             return;
         }
         if self.body_key_seen {
-            self.record(HeaderError::DuplicateBodyKey {
-                offset: self.offset(),
-            });
+            self.record(HeaderError::DuplicateBodyKey { offset });
         }
         self.body_key_seen = true;
         self.body_next = true;
@@ -321,12 +327,17 @@ impl<'b, 'k> Writer<'b, 'k> {
         }
     }
 
-    /// Writes a struct key (as it is, like the engine) and its colon.
+    /// Writes a struct field or variant name as a key, and its colon. The
+    /// engine writes names as they are, unescaped: for a name that needs
+    /// escaping it would write invalid JSON or another key, so such a name
+    /// is refused.
     fn struct_key(&mut self, top: bool, key: &str) -> Result<Role, SerError> {
-        if top {
-            self.member(key == self.body_key);
+        if needs_escape(key) {
+            return Err(self.unsupported(UnserializableValue::NameNeedsEscape));
         }
-        self.recheck |= needs_escape(key);
+        if top {
+            self.member(self.offset(), key == self.body_key);
+        }
         self.quoted(key.as_bytes(), b":")?;
         Ok(self.member_value())
     }
@@ -533,7 +544,7 @@ impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
     }
 
     fn serialize_bytes(self, v: &[u8]) -> Result<(), SerError> {
-        self.w.recheck = true;
+        self.w.recheck = Some(header::check);
         self.w.raw(v)
     }
 
@@ -570,7 +581,7 @@ impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
         if name != ESCAPED_STR {
             return value.serialize(self);
         }
-        self.w.recheck = true;
+        self.w.recheck = Some(header::check);
         self.w.raw(b"\"")?;
         value.serialize(EscapedText { w: self.w })?;
         self.w.raw(b"\"")
@@ -636,12 +647,18 @@ impl<'w, 'b, 'k> ser::Serializer for Ser<'w, 'b, 'k> {
         Ser { w: self.w, role }.compound(JsonType::Object, b"}}")
     }
 
+    /// The engine escapes `"`, `\\` and control characters, each with a
+    /// backslash, and the body key has none of them: a key is the body key
+    /// exactly when the engine wrote it as it is.
     fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<(), SerError> {
-        if self.role == (Role::Key { top: true }) {
-            self.w.recheck = true;
-        }
+        let start = self.w.offset();
         self.w.value(self.role, JsonType::String);
-        self.w.engine(|engine| engine.collect_str(value))
+        self.w.engine(|engine| engine.collect_str(value))?;
+        if self.role == (Role::Key { top: true }) {
+            let written = &self.w.out[start + 1..self.w.len - 1];
+            self.w.member(start, written == self.w.body_key.as_bytes());
+        }
+        Ok(())
     }
 }
 
@@ -730,12 +747,21 @@ impl ser::SerializeMap for Compound<'_, '_, '_> {
     type Ok = ();
     type Error = SerError;
 
+    /// The engine writes any value as a key; JSON keys are strings, so a
+    /// key written without its opening quote is refused.
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), SerError> {
         self.separate()?;
+        let start = self.w.offset();
         key.serialize(Ser {
             w: self.w,
             role: Role::Key { top: self.top },
         })?;
+        if self.w.len == start || self.w.out[start] != b'"' {
+            return Err(SerError::Unsupported {
+                offset: start,
+                what: UnserializableValue::NonStringKey,
+            });
+        }
         self.w.raw(b":")
     }
 
@@ -1038,11 +1064,34 @@ mod tests {
         let mut actual = std::vec![0; size];
         let want = reference(value, &mut expected);
         let got = serialize_header(value, &mut actual, KEY);
+        if let Err(SerError::Unsupported {
+            offset,
+            what: UnserializableValue::NameNeedsEscape,
+        }) = got
+        {
+            engine_writes_a_name_unescaped_after(value, &actual[..offset]);
+            return got;
+        }
         assert_eq!(got, want);
         if let Ok((len, _)) = got {
             assert_eq!(&actual[..len], &expected[..len]);
         }
         got
+    }
+
+    /// Checks a refusal of a name: serde-json-core, given room, writes
+    /// `before` and then one of [`FIELDS`] that needs escaping, unescaped,
+    /// as a key.
+    fn engine_writes_a_name_unescaped_after<T: Serialize + ?Sized>(value: &T, before: &[u8]) {
+        let mut out = std::vec![0; 4096];
+        let len = serde_json_core::to_slice(value, &mut out).unwrap();
+        assert_eq!(&out[..before.len()], before);
+        let key = &out[before.len()..len];
+        let raw_name = |name: &&str| {
+            let quoted = std::format!("\"{name}\":");
+            needs_escape(name) && key.starts_with(quoted.as_bytes())
+        };
+        assert!(FIELDS.iter().any(raw_name), "{key:?}");
     }
 
     fn written<T: Serialize + ?Sized>(value: &T) -> String {
@@ -1374,33 +1423,149 @@ mod tests {
     fn unvouched_json_is_checked_after_writing() {
         #[derive(Serialize)]
         struct Odd<'a> {
-            #[serde(rename = "file\\u005fsize")]
-            size: u8,
             #[serde(with = "bytes")]
             raw: &'a [u8],
             escaped: EscapedStr<'a>,
+            #[serde(rename = "file_size", with = "bytes")]
+            size: &'a [u8],
         }
-        let odd = |raw| Odd {
-            size: 4,
+        let odd = |raw, size| Odd {
             raw,
             escaped: EscapedStr("\\u00e9"),
+            size,
         };
-        assert_eq!(agrees(&odd(b"[1]"), 128), Ok((49, 4)));
+        // {"raw":[1],"escaped":"\u00e9","file_size":4}
+        assert_eq!(agrees(&odd(b"[1]", b"4"), 128), Ok((44, 4)));
         assert_eq!(
-            agrees(&odd(b"[1"), 128),
+            agrees(&odd(b"[1]", b"-4"), 128),
+            Err(SerError::Invalid(HeaderError::BodyLenNegative {
+                offset: 42
+            }))
+        );
+        // {"raw":[1,"escaped":... : the array holds a string, then a colon.
+        assert_eq!(
+            agrees(&odd(b"[1", b"4"), 128),
             Err(SerError::Invalid(HeaderError::Syntax {
-                offset: 38,
+                offset: 19,
                 found: Some(b':')
             }))
         );
-        let mut map = [0; 64];
-        let integer_key = serde_json_core::to_slice(&IntKey, &mut map).map(|len| &map[..len]);
-        assert_eq!(integer_key, Ok(&b"{1:2}"[..]));
+        // An escaped key is compared with the body key once unescaped.
+        let escaped_key = EscapedMap(&[("file\\u005fsize", 7)]);
+        assert_eq!(agrees(&escaped_key, 64), Ok((20, 7)));
+    }
+
+    /// Map keys given already escaped, as `EscapedStr`.
+    struct EscapedMap<'a>(&'a [(&'a str, u64)]);
+
+    impl Serialize for EscapedMap<'_> {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (key, value) in self.0 {
+                map.serialize_entry(&EscapedStr(key), value)?;
+            }
+            map.end()
+        }
+    }
+
+    #[test]
+    fn names_and_keys_serde_json_core_would_write_as_invalid_json_are_refused() {
+        #[derive(Serialize)]
+        struct Renamed {
+            #[serde(rename = "file\\u005fsize")]
+            size: u8,
+        }
+        let mut out = [0; 64];
+        let len = serde_json_core::to_slice(&Renamed { size: 4 }, &mut out).unwrap();
+        assert_eq!(&out[..len], br#"{"file\u005fsize":4}"#);
         assert_eq!(
-            agrees(&IntKey, 64),
-            Err(SerError::Invalid(HeaderError::Syntax {
-                offset: 1,
-                found: Some(b'1')
+            serialize_header(&Renamed { size: 4 }, &mut out, KEY),
+            Err(refused(1, UnserializableValue::NameNeedsEscape))
+        );
+
+        #[derive(Serialize)]
+        enum Quoted {
+            #[serde(rename = "a\"b")]
+            Variant { file_size: u8 },
+        }
+        let len = serde_json_core::to_slice(&Quoted::Variant { file_size: 1 }, &mut out).unwrap();
+        assert_eq!(&out[..len], br#"{"a"b":{"file_size":1}}"#);
+        assert_eq!(
+            serialize_header(&Quoted::Variant { file_size: 1 }, &mut out, KEY),
+            Err(refused(1, UnserializableValue::NameNeedsEscape))
+        );
+
+        let len = serde_json_core::to_slice(&IntKey, &mut out).unwrap();
+        assert_eq!(&out[..len], b"{1:2}");
+        assert_eq!(
+            serialize_header(&IntKey, &mut out, KEY),
+            Err(refused(1, UnserializableValue::NonStringKey))
+        );
+        assert_eq!(
+            serialize_header(&Nested { m: IntKey }, &mut out, KEY),
+            Err(refused(6, UnserializableValue::NonStringKey))
+        );
+    }
+
+    fn refused(offset: usize, what: UnserializableValue) -> SerError {
+        SerError::Unsupported { offset, what }
+    }
+
+    #[derive(Serialize)]
+    struct Nested<T> {
+        m: T,
+    }
+
+    /// A map key or value written with `collect_str`, as `Display` shows it.
+    struct Shown<'a>(&'a str);
+
+    impl Serialize for Shown<'_> {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_str(self.0)
+        }
+    }
+
+    /// Map entries whose keys are written with `collect_str`.
+    struct ShownMap<'a>(&'a [(&'a str, u64)]);
+
+    impl Serialize for ShownMap<'_> {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (key, value) in self.0 {
+                map.serialize_entry(&Shown(key), value)?;
+            }
+            map.end()
+        }
+    }
+
+    #[test]
+    fn collected_keys_are_compared_with_the_body_key_as_written() {
+        assert_eq!(agrees(&ShownMap(&[("file_size", 5)]), 64), Ok((15, 5)));
+        assert_eq!(agrees(&ShownMap(&[("file_size\n", 5)]), 64), Ok((17, 0)));
+        assert_eq!(agrees(&ShownMap(&[("file_siz", 5)]), 64), Ok((14, 0)));
+        assert_eq!(
+            agrees(
+                &ShownMap(&[("a", 1), ("file_size", 2), ("file_size", 3)]),
+                64
+            ),
+            Err(SerError::Invalid(HeaderError::DuplicateBodyKey {
+                offset: 21
+            }))
+        );
+        // Only the top-level object's keys count.
+        let nested = Nested {
+            m: ShownMap(&[("file_size", 5)]),
+        };
+        assert_eq!(agrees(&nested, 64), Ok((21, 0)));
+        let shown_len = Len {
+            a: 0,
+            file_size: Shown("5"),
+        };
+        assert_eq!(
+            agrees(&shown_len, 64),
+            Err(SerError::Invalid(HeaderError::BodyLenWrongType {
+                offset: 19,
+                found: JsonType::String
             }))
         );
     }

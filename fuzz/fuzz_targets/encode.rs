@@ -3,7 +3,7 @@
 //! holds (and then leaves its output buffer and state untouched), and every
 //! byte it accepts decodes to the frames it was asked for. Headers come in
 //! every shape of [`Shape`]: the encoder writes serde-json-core's bytes in
-//! each, and refuses what serde-json-core would panic on.
+//! each, and refuses what serde-json-core would panic on or write unescaped.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -96,7 +96,7 @@ impl<const N: usize> Model<N> {
         let key = self.setup.config.body_key();
         let map = HeaderMap::new(&spec.extra, key, spec.body.clone(), spec.at);
         let shape = Shape::of(spec.at, &map);
-        if shape.panics_serde_json_core() {
+        if shape.unwritable() {
             return self.unsupported(&shape, body, out_len);
         }
         let json = shape.reference_json();
@@ -165,8 +165,8 @@ impl<const N: usize> Model<N> {
         }
     }
 
-    /// A header serde-json-core would panic on: refused, with the output
-    /// buffer and the state untouched.
+    /// A header serde-json-core would panic on or write as invalid JSON:
+    /// refused, with the output buffer and the state untouched.
     fn unsupported(&mut self, shape: &Shape<'_>, body: Option<u8>, out_len: u16) {
         let mut out = vec![UNTOUCHED; out_size(out_len)];
         let body = body.map(|len| vec![0x5a; usize::from(len)]);

@@ -1,7 +1,8 @@
 //! The same header members serialized in the shapes serde-json-core writes
 //! differently, for the `encode` target: the encoder's serializer must write
 //! serde-json-core's bytes and reach the header check's verdict in each, and
-//! refuse (never panic) where serde-json-core would panic.
+//! refuse (never panic) where serde-json-core would panic or write a name
+//! unescaped.
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct, Serializer};
@@ -9,8 +10,8 @@ use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 use crate::json::{HeaderMap, Scalar, Value};
 
 /// Struct keys are `&'static str`: members are renamed to one of these.
-/// Some need escaping (and serde-json-core writes them unescaped, which the
-/// header check then refuses), one is the body key escaped.
+/// Some need escaping (serde-json-core writes them unescaped, the encoder
+/// refuses them), one of those is the body key escaped.
 const STRUCT_KEYS: [&str; 7] = [
     "file_size",
     "file_name",
@@ -46,7 +47,7 @@ impl<'a> Shape<'a> {
     }
 
     /// Whether serde-json-core would panic on it (it does on every `char`).
-    pub fn panics_serde_json_core(&self) -> bool {
+    fn panics_serde_json_core(&self) -> bool {
         let Self::Chars(map) = self else {
             return false;
         };
@@ -54,6 +55,24 @@ impl<'a> Shape<'a> {
             Value::Scalar(scalar) => is_char(scalar),
             Value::List(items) => items.iter().any(is_char),
             Value::Object(members) => members.iter().any(|(_, scalar)| is_char(scalar)),
+        })
+    }
+
+    /// Whether the encoder must refuse it as unwritable: serde-json-core
+    /// would panic on it, or write a struct key that needs escaping as it
+    /// is.
+    pub fn unwritable(&self) -> bool {
+        self.panics_serde_json_core() || self.has_name_needing_escape()
+    }
+
+    fn has_name_needing_escape(&self) -> bool {
+        let Self::Struct(map) = self else {
+            return false;
+        };
+        map.0.iter().any(|(key, _)| {
+            struct_key(key)
+                .bytes()
+                .any(|b| b == b'"' || b == b'\\' || b < 0x20)
         })
     }
 
