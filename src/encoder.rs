@@ -68,6 +68,26 @@ pub struct Encoder<const N: usize> {
     scratch: [u8; N],
 }
 
+impl<const N: usize> Default for Encoder<N> {
+    /// An encoder with the default configuration ([`Config::default`])
+    /// between frames, built in place (see [`new`](Self::new)).
+    ///
+    /// `N` must be at least 1: `Encoder::<0>::default()` does not compile.
+    ///
+    /// ```compile_fail
+    /// let encoder = unstick::Encoder::<0>::default();
+    /// ```
+    fn default() -> Self {
+        const { assert!(N > 0, "an Encoder<N> needs a header buffer: N >= 1") };
+        Self {
+            config: Config::default(),
+            body: BodyCount::BETWEEN_FRAMES,
+            prefix: [0; 8],
+            scratch: [0; N],
+        }
+    }
+}
+
 /// The prefix and header of a frame that [`Encoder::open`] opened, lent from
 /// the encoder: send [`prefix`](Self::prefix) then [`json`](Self::json),
 /// then the body.
@@ -102,6 +122,10 @@ impl<'e> FrameHead<'e> {
 
 impl<const N: usize> Encoder<N> {
     /// An encoder between frames.
+    ///
+    /// With the default configuration, [`Encoder::default`] needs no
+    /// `Result`, which on small targets saves a copy of the encoder on the
+    /// stack (as [`Decoder::new`](crate::Decoder::new) explains).
     ///
     /// # Errors
     /// As [`Decoder::new`](crate::Decoder::new): the header limit must fit in `N`.
@@ -308,6 +332,29 @@ mod tests {
     #[derive(Serialize)]
     struct Upload<'a> {
         file_name: &'a str,
+        file_size: u64,
+    }
+
+    #[test]
+    fn the_default_encoder_is_new_with_the_default_config() {
+        let mut encoder = Encoder::<32>::default();
+        assert_eq!(encoder.config(), &Config::default());
+        assert_eq!(encoder.remaining(), None);
+        let mut out = [0; 64];
+        let n = encoder.frame(&Size { file_size: 2 }, b"hi", &mut out);
+        assert_eq!(&out[..n.unwrap()], b"\0\0\0\x0f{\"file_size\":2}hi");
+        let long = Upload {
+            file_name: "twenty-one characters",
+            file_size: 0,
+        };
+        assert_eq!(
+            encoder.header(&long, &mut out),
+            Err(EncodeError::HeaderTooLong { max: 32 })
+        );
+    }
+
+    #[derive(Serialize)]
+    struct Size {
         file_size: u64,
     }
 

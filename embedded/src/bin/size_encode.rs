@@ -6,7 +6,7 @@
 use core::hint::black_box;
 
 use serde::Serialize;
-use unstick::{Config, Encoder};
+use unstick::Encoder;
 use unstick_embedded::{Inputs, measure};
 
 /// The tutorial's header.
@@ -27,9 +27,7 @@ fn main() -> ! {
 /// Encodes the frame and returns its length (`u32::MAX` on error); the
 /// bytes go through `black_box` so that they are really written.
 fn work(inputs: &Inputs) -> u32 {
-    let Ok(mut encoder) = Encoder::<256>::new(Config::default()) else {
-        return u32::MAX;
-    };
+    let mut encoder = Encoder::<256>::default();
     let header = Upload {
         file_name: inputs.name,
         file_size: inputs.body.len() as u64,

@@ -6,7 +6,7 @@
 
 use heapless::String;
 use serde::Deserialize;
-use unstick::{Config, Decoder, Event};
+use unstick::{Decoder, Event};
 use unstick_embedded::{Inputs, measure};
 
 /// The tutorial's header with an owned, unescaped name.
@@ -27,9 +27,7 @@ fn main() -> ! {
 /// Adds up name length and size of every header that parses, 100 for one
 /// that does not; `u32::MAX` on a decoding error.
 fn work(inputs: &Inputs) -> u32 {
-    let Ok(mut decoder) = Decoder::<256>::new(Config::default()) else {
-        return u32::MAX;
-    };
+    let mut decoder = Decoder::<256>::default();
     let mut input = inputs.frames;
     let mut scratch = [0; 64];
     let mut total = 0;
