@@ -45,16 +45,21 @@ pub const MAX_NESTING: usize = 128;
 /// header that fails is looked at once more for ill-formed UTF-8, which the
 /// spec reports before any JSON error (rule J1).
 pub(crate) fn check(json: &[u8], key: &str) -> Result<u64, HeaderError> {
-    let scanned = Scanner {
+    let mut scanner = Scanner {
         bytes: json,
         pos: 0,
         key: key.as_bytes(),
-    }
-    .header();
-    scanned.map_err(|err| match first_ill_formed(json) {
-        Some(valid_up_to) => HeaderError::NotUtf8 { valid_up_to },
-        None => err,
-    })
+        error: HeaderError::Syntax {
+            offset: 0,
+            found: None,
+        },
+    };
+    scanner
+        .header()
+        .map_err(|Stop| match first_ill_formed(json) {
+            Some(valid_up_to) => HeaderError::NotUtf8 { valid_up_to },
+            None => scanner.error,
+        })
 }
 
 /// The JSON type a value starting with `byte` would have.
@@ -86,16 +91,14 @@ struct Nesting {
 }
 
 impl Nesting {
-    fn push(&mut self, object: bool, offset: usize) -> Result<(), HeaderError> {
+    /// Opens a container; `false` if that is one level too deep.
+    fn push(&mut self, object: bool) -> bool {
         if self.outer + self.open >= MAX_NESTING {
-            return Err(HeaderError::TooDeep {
-                offset,
-                max: MAX_NESTING,
-            });
+            return false;
         }
         self.bits = (self.bits << 1) | u128::from(object);
         self.open += 1;
-        Ok(())
+        true
     }
 
     fn pop(&mut self) {
@@ -109,21 +112,29 @@ impl Nesting {
     }
 }
 
+/// The scan stopped at an error, which [`Scanner::error`] holds. Errors
+/// travel up the scanner's calls as this empty type rather than as a
+/// [`HeaderError`]: every `Result` the scanner returns then fits in
+/// registers, which keeps its frames and code small on 32-bit targets.
+struct Stop;
+
 struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
     key: &'a [u8],
+    /// The error the scan stopped at, once it returned [`Stop`].
+    error: HeaderError,
 }
 
 impl<'a> Scanner<'a> {
-    fn header(&mut self) -> Result<u64, HeaderError> {
+    fn header(&mut self) -> Result<u64, Stop> {
         self.skip_ws();
         let first = self.peek().ok_or_else(|| self.unexpected())?;
         if first != b'{' {
             let found = type_of(first).ok_or_else(|| self.unexpected())?;
             self.value(0)?;
             self.end()?;
-            return Err(HeaderError::NotAnObject { found });
+            return Err(self.fail(HeaderError::NotAnObject { found }));
         }
         self.pos += 1;
         let body_len = self.top_level_members()?;
@@ -132,7 +143,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Nothing but white space may follow the top-level value.
-    fn end(&mut self) -> Result<(), HeaderError> {
+    fn end(&mut self) -> Result<(), Stop> {
         self.skip_ws();
         match self.peek() {
             None => Ok(()),
@@ -141,7 +152,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The members of the top-level object, after its `{`, through its `}`.
-    fn top_level_members(&mut self) -> Result<u64, HeaderError> {
+    fn top_level_members(&mut self) -> Result<u64, Stop> {
         self.skip_ws();
         if self.eat(b'}') {
             return Ok(0);
@@ -155,7 +166,7 @@ impl<'a> Scanner<'a> {
             if !is_body_key {
                 self.member_value()?;
             } else if body_len.is_some() {
-                return Err(HeaderError::DuplicateBodyKey { offset: key_offset });
+                return Err(self.fail(HeaderError::DuplicateBodyKey { offset: key_offset }));
             } else {
                 body_len = Some(self.body_len()?);
             }
@@ -174,7 +185,7 @@ impl<'a> Scanner<'a> {
     /// A key of the top-level object; returns whether it is the body key.
     /// The body key needs no escaping (the configuration refuses one that
     /// does), so the body key written plainly is recognised without a scan.
-    fn member_key_is_body_key(&mut self) -> Result<bool, HeaderError> {
+    fn member_key_is_body_key(&mut self) -> Result<bool, Stop> {
         let plain = self
             .bytes
             .get(self.pos..)
@@ -190,7 +201,7 @@ impl<'a> Scanner<'a> {
 
     /// A value of the top-level object that is not the body length: strings
     /// and numbers directly, anything else through [`value`](Self::value).
-    fn member_value(&mut self) -> Result<(), HeaderError> {
+    fn member_value(&mut self) -> Result<(), Stop> {
         match self.peek() {
             Some(b'"') => self.string(None).map(drop),
             Some(b'-' | b'0'..=b'9') => self.number().map(drop),
@@ -198,27 +209,27 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn body_len(&mut self) -> Result<u64, HeaderError> {
+    fn body_len(&mut self) -> Result<u64, Stop> {
         let offset = self.pos;
         let byte = self.peek().ok_or_else(|| self.unexpected())?;
         match type_of(byte) {
             Some(JsonType::Number) => {}
-            Some(found) => return Err(HeaderError::BodyLenWrongType { offset, found }),
+            Some(found) => return Err(self.fail(HeaderError::BodyLenWrongType { offset, found })),
             None => return Err(self.unexpected()),
         }
         let number = self.number()?;
         if number.negative {
-            return Err(HeaderError::BodyLenNegative { offset });
+            return Err(self.fail(HeaderError::BodyLenNegative { offset }));
         }
         if !number.integer {
-            return Err(HeaderError::BodyLenNotInteger { offset });
+            return Err(self.fail(HeaderError::BodyLenNotInteger { offset }));
         }
         parse_u64(&self.bytes[offset..number.digits_end])
-            .ok_or(HeaderError::BodyLenOverflow { offset })
+            .ok_or_else(|| self.fail(HeaderError::BodyLenOverflow { offset }))
     }
 
     /// Validates one value of any type that sits at nesting level `outer`.
-    fn value(&mut self, outer: usize) -> Result<(), HeaderError> {
+    fn value(&mut self, outer: usize) -> Result<(), Stop> {
         let mut nesting = Nesting {
             bits: 0,
             open: 0,
@@ -230,7 +241,9 @@ impl<'a> Scanner<'a> {
             match self.peek() {
                 Some(b'{') => {
                     self.pos += 1;
-                    nesting.push(true, offset)?;
+                    if !nesting.push(true) {
+                        return Err(self.too_deep(offset));
+                    }
                     self.skip_ws();
                     if self.eat(b'}') {
                         nesting.pop();
@@ -241,7 +254,9 @@ impl<'a> Scanner<'a> {
                 }
                 Some(b'[') => {
                     self.pos += 1;
-                    nesting.push(false, offset)?;
+                    if !nesting.push(false) {
+                        return Err(self.too_deep(offset));
+                    }
                     self.skip_ws();
                     if self.eat(b']') {
                         nesting.pop();
@@ -269,7 +284,7 @@ impl<'a> Scanner<'a> {
     /// After a complete value: consumes closing brackets, and the `,` (plus
     /// the next member's key) that leads to the next value. Returns `true`
     /// once no container is open any more.
-    fn close_containers(&mut self, nesting: &mut Nesting) -> Result<bool, HeaderError> {
+    fn close_containers(&mut self, nesting: &mut Nesting) -> Result<bool, Stop> {
         while let Some(in_object) = nesting.innermost_is_object() {
             self.skip_ws();
             match (self.peek(), in_object) {
@@ -293,12 +308,12 @@ impl<'a> Scanner<'a> {
         Ok(true)
     }
 
-    fn member_key(&mut self) -> Result<(), HeaderError> {
+    fn member_key(&mut self) -> Result<(), Stop> {
         self.string(None)?;
         self.colon()
     }
 
-    fn colon(&mut self) -> Result<(), HeaderError> {
+    fn colon(&mut self) -> Result<(), Stop> {
         self.skip_ws();
         self.expect(b':')?;
         self.skip_ws();
@@ -307,7 +322,7 @@ impl<'a> Scanner<'a> {
 
     /// A string literal. With `compare`, returns whether its unescaped value
     /// equals those bytes.
-    fn string(&mut self, compare: Option<&[u8]>) -> Result<bool, HeaderError> {
+    fn string(&mut self, compare: Option<&[u8]>) -> Result<bool, Stop> {
         self.expect(b'"')?;
         let run = plain_run(self.rest());
         self.pos += run.len();
@@ -321,7 +336,7 @@ impl<'a> Scanner<'a> {
     /// The rest of a string literal from an escape, a non-ASCII byte or a
     /// byte that cannot be in a string; `rest` is what is left of the
     /// compared bytes, if they matched so far.
-    fn string_rest(&mut self, mut rest: Option<&[u8]>) -> Result<bool, HeaderError> {
+    fn string_rest(&mut self, mut rest: Option<&[u8]>) -> Result<bool, Stop> {
         loop {
             let run = plain_run(self.rest());
             self.pos += run.len();
@@ -354,7 +369,7 @@ impl<'a> Scanner<'a> {
 
     /// The escape after a backslash. `None` for a lone surrogate, which is
     /// valid JSON but no character.
-    fn escape(&mut self) -> Result<Option<char>, HeaderError> {
+    fn escape(&mut self) -> Result<Option<char>, Stop> {
         let ch = match self.peek() {
             Some(b'"') => '"',
             Some(b'\\') => '\\',
@@ -376,7 +391,7 @@ impl<'a> Scanner<'a> {
 
     /// The four hex digits after `\u`, and a low surrogate's `\uXXXX` after a
     /// high one.
-    fn unicode_escape(&mut self) -> Result<Option<char>, HeaderError> {
+    fn unicode_escape(&mut self) -> Result<Option<char>, Stop> {
         let unit = self.hex4()?;
         if !(0xd800..0xdc00).contains(&unit) {
             return Ok(char::from_u32(unit));
@@ -391,7 +406,7 @@ impl<'a> Scanner<'a> {
         }))
     }
 
-    fn hex4(&mut self) -> Result<u32, HeaderError> {
+    fn hex4(&mut self) -> Result<u32, Stop> {
         let mut unit = 0;
         for _ in 0..4 {
             let digit = self.peek().and_then(|b| char::from(b).to_digit(16));
@@ -401,7 +416,7 @@ impl<'a> Scanner<'a> {
         Ok(unit)
     }
 
-    fn number(&mut self) -> Result<Number, HeaderError> {
+    fn number(&mut self) -> Result<Number, Stop> {
         let negative = self.eat(b'-');
         match self.peek() {
             Some(b'0') => self.pos += 1,
@@ -429,7 +444,7 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    fn one_or_more_digits(&mut self) -> Result<(), HeaderError> {
+    fn one_or_more_digits(&mut self) -> Result<(), Stop> {
         if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
             return Err(self.unexpected());
         }
@@ -441,7 +456,7 @@ impl<'a> Scanner<'a> {
         self.pos += digit_run(self.rest());
     }
 
-    fn literal(&mut self, word: &[u8]) -> Result<(), HeaderError> {
+    fn literal(&mut self, word: &[u8]) -> Result<(), Stop> {
         for &expected in word {
             self.expect(expected)?;
         }
@@ -457,7 +472,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn expect(&mut self, byte: u8) -> Result<(), HeaderError> {
+    fn expect(&mut self, byte: u8) -> Result<(), Stop> {
         if self.eat(byte) {
             Ok(())
         } else {
@@ -481,11 +496,26 @@ impl<'a> Scanner<'a> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn unexpected(&self) -> HeaderError {
-        HeaderError::Syntax {
+    /// Records `err` as the error the scan stops at.
+    fn fail(&mut self, err: HeaderError) -> Stop {
+        self.error = err;
+        Stop
+    }
+
+    /// Stops at the byte here (or the end): it cannot come next.
+    fn unexpected(&mut self) -> Stop {
+        self.fail(HeaderError::Syntax {
             offset: self.pos,
             found: self.peek(),
-        }
+        })
+    }
+
+    /// Stops at the `[` or `{` at `offset`, one level too deep.
+    fn too_deep(&mut self, offset: usize) -> Stop {
+        self.fail(HeaderError::TooDeep {
+            offset,
+            max: MAX_NESTING,
+        })
     }
 }
 
