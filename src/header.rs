@@ -613,7 +613,7 @@ const fn bytes_below(word: u64, n: u8) -> u64 {
 /// A mask whose lowest set bit flags the first special byte of `word` (see
 /// [`is_special`]); 0 if there is none. A byte equal to `b` is a zero byte
 /// of `word ^ repeat(b)`, that is a byte below 1.
-const fn special_mask(word: u64) -> u64 {
+pub(crate) const fn special_mask(word: u64) -> u64 {
     bytes_below(word, 0x20)
         | bytes_below(word ^ repeat(b'"'), 1)
         | bytes_below(word ^ repeat(b'\\'), 1)

@@ -147,6 +147,8 @@ struct Writer<'b, 'k> {
     /// Bytes written so far.
     len: usize,
     body_key: &'k str,
+    /// The body key as [`KeyWords`], if it is 8 to 16 bytes long.
+    body_words: Option<KeyWords>,
     /// Arrays and objects open around the current position.
     depth: usize,
     /// The top-level value's type, once it is known not to be an object.
@@ -169,6 +171,7 @@ impl<'b, 'k> Writer<'b, 'k> {
             out,
             len: 0,
             body_key,
+            body_words: KeyWords::of(body_key.as_bytes()),
             depth: 0,
             not_object: None,
             body_len: None,
@@ -332,6 +335,9 @@ impl<'b, 'k> Writer<'b, 'k> {
     /// escaping it would write invalid JSON or another key, so such a name
     /// is refused.
     fn struct_key(&mut self, top: bool, key: &str) -> Result<Role, SerError> {
+        if let Some(words) = KeyWords::of(key.as_bytes()) {
+            return self.short_struct_key(top, words);
+        }
         if needs_escape(key) {
             return Err(self.unsupported(UnserializableValue::NameNeedsEscape));
         }
@@ -339,6 +345,30 @@ impl<'b, 'k> Writer<'b, 'k> {
             self.member(self.offset(), key == self.body_key);
         }
         self.quoted(key.as_bytes(), b":")?;
+        Ok(self.member_value())
+    }
+
+    /// [`struct_key`](Self::struct_key) for a name of 8 to 16 bytes (most
+    /// field names): checked, compared with the body key and written a word
+    /// at a time, without a loop or a call.
+    fn short_struct_key(&mut self, top: bool, words: KeyWords) -> Result<Role, SerError> {
+        if words.need_escape() {
+            return Err(self.unsupported(UnserializableValue::NameNeedsEscape));
+        }
+        if top {
+            self.member(self.offset(), Some(words) == self.body_words);
+        }
+        let len = words.len;
+        let end = self.len + len + 3;
+        let room = self
+            .out
+            .get_mut(self.len..end)
+            .ok_or(SerError::BufferFull)?;
+        room[0] = b'"';
+        room[1..9].copy_from_slice(&words.first.to_le_bytes());
+        room[len - 7..=len].copy_from_slice(&words.last.to_le_bytes());
+        room[len + 1..].copy_from_slice(b"\":");
+        self.len = end;
         Ok(self.member_value())
     }
 
@@ -373,6 +403,35 @@ impl<'b, 'k> Writer<'b, 'k> {
     fn close(&mut self, brackets: &'static [u8]) -> Result<(), SerError> {
         self.depth -= brackets.len();
         self.raw(brackets)
+    }
+}
+
+/// A name of 8 to 16 bytes as two words: its first 8 bytes and its last 8
+/// (which overlap when it is shorter than 16), little endian. Together they
+/// hold every byte, so two names are equal exactly when their lengths and
+/// words are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct KeyWords {
+    first: u64,
+    last: u64,
+    len: usize,
+}
+
+impl KeyWords {
+    fn of(name: &[u8]) -> Option<Self> {
+        if name.len() > 16 {
+            return None;
+        }
+        Some(Self {
+            first: u64::from_le_bytes(*name.first_chunk()?),
+            last: u64::from_le_bytes(*name.last_chunk()?),
+            len: name.len(),
+        })
+    }
+
+    /// Whether JSON must escape some byte of the name.
+    fn need_escape(self) -> bool {
+        header::special_mask(self.first) | header::special_mask(self.last) != 0
     }
 }
 
@@ -1505,6 +1564,56 @@ mod tests {
             serialize_header(&Nested { m: IntKey }, &mut out, KEY),
             Err(refused(6, UnserializableValue::NonStringKey))
         );
+    }
+
+    /// A struct with one field, named as given, holding 1.
+    struct Named(&'static str);
+
+    impl Serialize for Named {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut st = serializer.serialize_struct("Named", 1)?;
+            st.serialize_field(self.0, &1u8)?;
+            st.end()
+        }
+    }
+
+    fn leak(bytes: Vec<u8>) -> &'static str {
+        std::boxed::Box::leak(String::from_utf8(bytes).unwrap().into_boxed_str())
+    }
+
+    /// Body length of `Named(name)` with `body_key`: 1 if the name is it.
+    fn body_len_with(name: &'static str, body_key: &str) -> Result<u64, SerError> {
+        let mut out = [0; 64];
+        serialize_header(&Named(name), &mut out, body_key).map(|(_, body_len)| body_len)
+    }
+
+    #[test]
+    fn names_are_checked_compared_and_written_at_every_length() {
+        const LETTERS: &[u8] = b"abcdefghijklmnopqrst";
+        for len in 1..=LETTERS.len() {
+            let name = leak(LETTERS[..len].to_vec());
+            // {"<name>":1}
+            assert_eq!(agrees(&Named(name), 64), Ok((len + 6, 0)), "{name}");
+            for key_len in 1..=LETTERS.len() {
+                let key = core::str::from_utf8(&LETTERS[..key_len]).unwrap();
+                let is_key = u64::from(key_len == len);
+                assert_eq!(body_len_with(name, key), Ok(is_key), "{name} / {key}");
+            }
+            for at in 0..len {
+                let mut other = LETTERS[..len].to_vec();
+                other[at] = b'_';
+                assert_eq!(body_len_with(leak(other), name), Ok(0), "{name}, at {at}");
+                for special in [0, 0x1f, b'"', b'\\'] {
+                    let mut bad = LETTERS[..len].to_vec();
+                    bad[at] = special;
+                    assert_eq!(
+                        body_len_with(leak(bad), KEY),
+                        Err(refused(1, UnserializableValue::NameNeedsEscape)),
+                        "{name}, {special:#x} at {at}"
+                    );
+                }
+            }
+        }
     }
 
     fn refused(offset: usize, what: UnserializableValue) -> SerError {
