@@ -275,9 +275,7 @@ impl<const N: usize> Encoder<N> {
             SerError::Custom => EncodeError::SerializeFailed,
         })?;
         check_body_len(&self.config, body_len)?;
-        self.config
-            .prefix()
-            .write(json_len as u64, &mut self.prefix)?;
+        self.prefix = self.config.prefix().bytes(json_len as u64)?;
         Ok((json_len, body_len))
     }
 

@@ -139,10 +139,7 @@ impl Prefix {
     /// [`EncodeError::BufferTooSmall`] if `out` is shorter than the prefix.
     /// On error `out` is untouched.
     pub fn write(&self, len: u64, out: &mut [u8]) -> Result<(), EncodeError> {
-        let max = self.max_len();
-        if len > max {
-            return Err(EncodeError::LengthOutOfRange { len, max });
-        }
+        let bytes = self.bytes(len)?;
         let width = self.size();
         let Some(out) = out.get_mut(..width) else {
             return Err(EncodeError::BufferTooSmall {
@@ -150,11 +147,25 @@ impl Prefix {
                 available: out.len(),
             });
         };
-        match self.endian {
-            Endian::Big => out.copy_from_slice(&len.to_be_bytes()[8 - width..]),
-            Endian::Little => out.copy_from_slice(&len.to_le_bytes()[..width]),
-        }
+        out.copy_from_slice(&bytes[..width]);
         Ok(())
+    }
+
+    /// The prefix for `len` in the first [`size`](Self::size) of 8 bytes
+    /// (the rest are 0): one 8-byte store for a caller with room for any
+    /// width, instead of a copy of `size` bytes.
+    ///
+    /// # Errors
+    /// [`EncodeError::LengthOutOfRange`] if `len` exceeds [`max_len`](Self::max_len).
+    pub(crate) const fn bytes(&self, len: u64) -> Result<[u8; 8], EncodeError> {
+        let max = self.max_len();
+        if len > max {
+            return Err(EncodeError::LengthOutOfRange { len, max });
+        }
+        Ok(match self.endian {
+            Endian::Big => (len << (64 - self.width.bits())).to_be_bytes(),
+            Endian::Little => len.to_le_bytes(),
+        })
     }
 
     /// Folds the next byte of the prefix (in wire order) into the
