@@ -86,12 +86,14 @@ lint_firmware() {
     (cd embedded && cargo fmt --check && cargo clippy --quiet --bins -- -D warnings)
 }
 
-# Runs an ELF under QEMU on the machine its target stands for; at most 60 s.
+# Runs an ELF under QEMU on the machine its target stands for, with any
+# further QEMU arguments; at most 120 s.
 qemu() {
     local target=$1 elf=$2
+    shift 2
     local machine=(-machine lm3s6965evb -cpu cortex-m3)
     [ "$target" = thumbv6m-none-eabi ] && machine=(-machine microbit)
-    timeout 60 qemu-system-arm "${machine[@]}" -nographic \
+    timeout 120 qemu-system-arm "${machine[@]}" -nographic "$@" \
         -semihosting-config enable=on,target=native -kernel "$elf" 2>/dev/null
 }
 
@@ -116,11 +118,8 @@ declare -A flash ram stack instructions
 # callees), counted under QEMU as the header comment says.
 count_instructions() {
     local target=$1 elf=$2 log
-    local machine=(-machine lm3s6965evb -cpu cortex-m3)
-    [ "$target" = thumbv6m-none-eabi ] && machine=(-machine microbit)
     log=$(mktemp)
-    timeout 120 qemu-system-arm "${machine[@]}" -nographic -singlestep -d exec,nochain -D "$log" \
-        -semihosting-config enable=on,target=native -kernel "$elf" >/dev/null 2>&1
+    qemu "$target" "$elf" -singlestep -d exec,nochain -D "$log" >/dev/null
     awk '$NF ~ /4work17h/ { inside = 1 }
          inside && $NF ~ /5stack7measure17h/ { exit }
          inside { n++ }
