@@ -719,6 +719,19 @@ fn readers_skip_an_unread_body_at_the_next_header() {
         assert_eq!(reader.skip_body().await.unwrap(), 5);
         assert!(reader.next_header().await.unwrap().is_none());
     });
+
+    let mut reader = embedded_async::FrameReader::new(
+        Script::new(&[&wire], true),
+        header_decoder(Config::default()),
+    );
+    block_on(async {
+        reader.next_header().await.unwrap().unwrap();
+        assert_eq!(reader.read_body(&mut two).await.unwrap(), 2);
+        assert_eq!(reader.body_remaining(), 3);
+        assert!(reader.next_header().await.unwrap().is_some());
+        assert_eq!(reader.skip_body().await.unwrap(), 5);
+        assert!(reader.next_header().await.unwrap().is_none());
+    });
 }
 
 #[test]
