@@ -939,6 +939,21 @@ fn every_writer_sends_the_core_encoders_bytes() {
         });
         assert!(writer.into_inner().is_empty());
         assert_eq!(out, expected, "embedded-io-async");
+
+        let mut out = vec![0u8; expected.len()];
+        let mut writer = embedded_async::FrameWriter::new(
+            &mut out[..],
+            Encoder::<CAPACITY>::new(config).unwrap(),
+        );
+        block_on(async {
+            for (name, body) in &headers {
+                writer.write_header(&upload(name, body)).await.unwrap();
+                writer.write_body(body).await.unwrap();
+                writer.end_frame().unwrap();
+            }
+        });
+        assert!(writer.into_inner().is_empty());
+        assert_eq!(out, expected, "embedded-io-async, header then body");
     }
 }
 
