@@ -715,6 +715,7 @@ fn readers_skip_an_unread_body_at_the_next_header() {
     block_on(async {
         reader.next_header().await.unwrap().unwrap();
         assert_eq!(reader.read_body(&mut two).await.unwrap(), 2);
+        assert_eq!(reader.body_remaining(), 3);
         assert!(reader.next_header().await.unwrap().is_some());
         assert_eq!(reader.skip_body().await.unwrap(), 5);
         assert!(reader.next_header().await.unwrap().is_none());
@@ -903,6 +904,17 @@ fn every_writer_sends_the_core_encoders_bytes() {
             }
         });
         assert_eq!(writer.into_inner(), expected, "tokio");
+
+        let mut writer =
+            tokio_io::FrameWriter::new(Vec::new(), Encoder::<CAPACITY>::new(config).unwrap());
+        block_on(async {
+            for (name, body) in &headers {
+                writer.write_header(&upload(name, body)).await.unwrap();
+                writer.write_body(body).await.unwrap();
+                writer.end_frame().unwrap();
+            }
+        });
+        assert_eq!(writer.into_inner(), expected, "tokio, header then body");
 
         let mut sink = FramedWrite::new(Vec::new(), FrameCodec::<CAPACITY>::new(config).unwrap());
         block_on(async {
