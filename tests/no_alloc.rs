@@ -3,6 +3,8 @@
 //! A counting global allocator counts only on the thread that asked for it,
 //! so the test harness's own allocations on other threads do not leak in.
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -154,20 +156,8 @@ fn a_std_reader_allocates_its_scratch_buffer_once() {
 #[cfg(feature = "tokio")]
 #[test]
 fn a_tokio_reader_allocates_its_scratch_buffer_once() {
-    use std::pin::pin;
-    use std::task::{Context, Poll, Waker};
+    use common::block_on;
     use unstick::io::tokio::FrameReader;
-
-    /// Polls `future` until it is ready (a slice is always ready).
-    fn block_on<F: Future>(future: F) -> F::Output {
-        let mut future = pin!(future);
-        let mut cx = Context::from_waker(Waker::noop());
-        loop {
-            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                return output;
-            }
-        }
-    }
 
     let wire = three_uploads();
     let mut reader = FrameReader::new(&wire[..], Decoder::<128>::new(Config::default()).unwrap());

@@ -22,12 +22,12 @@ mod common;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::io::{self, ErrorKind};
-use std::pin::{Pin, pin};
+use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use bytes::{Bytes, BytesMut};
 use common::{
-    CAPACITY, Collector, Kind, Seen, Vector, decode_pieces, header_seen, io_decode_error,
+    CAPACITY, Collector, Kind, Seen, Vector, block_on, decode_pieces, header_seen, io_decode_error,
     scenario_reads, vectors,
 };
 use futures_util::{SinkExt, StreamExt};
@@ -160,17 +160,6 @@ impl Future for YieldOnce {
         self.0 = true;
         cx.waker().wake_by_ref();
         Poll::Pending
-    }
-}
-
-/// Polls `future` until it is ready (the scripts always wake at once).
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
     }
 }
 
