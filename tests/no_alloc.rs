@@ -3,6 +3,8 @@
 //! A counting global allocator counts only on the thread that asked for it,
 //! so the test harness's own allocations on other threads do not leak in.
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -154,20 +156,8 @@ fn a_std_reader_allocates_its_scratch_buffer_once() {
 #[cfg(feature = "tokio")]
 #[test]
 fn a_tokio_reader_allocates_its_scratch_buffer_once() {
-    use std::pin::pin;
-    use std::task::{Context, Poll, Waker};
+    use common::block_on;
     use unstick::io::tokio::FrameReader;
-
-    /// Polls `future` until it is ready (a slice is always ready).
-    fn block_on<F: Future>(future: F) -> F::Output {
-        let mut future = pin!(future);
-        let mut cx = Context::from_waker(Waker::noop());
-        loop {
-            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                return output;
-            }
-        }
-    }
 
     let wire = three_uploads();
     let mut reader = FrameReader::new(&wire[..], Decoder::<128>::new(Config::default()).unwrap());
@@ -188,4 +178,77 @@ fn a_tokio_reader_allocates_its_scratch_buffer_once() {
     });
     assert_eq!(headers, 3);
     assert_eq!(rest, 0, "the scratch buffer is reused");
+}
+
+/// The header frame of a 1000-byte body named `a.txt`, as the spec writes it
+/// with the default profile, and the length of its prefix and header.
+#[cfg(feature = "tokio-util-07")]
+fn upload_of_1000_bytes() -> (Vec<u8>, usize) {
+    let json = br#"{"file_name":"a.txt","file_size":1000}"#;
+    let frame = [&[0, 0, 0, 38][..], json, &[7u8; 1000]].concat();
+    (frame, 42)
+}
+
+/// Encodes `item` with `codec` into a buffer of `room` bytes' capacity;
+/// returns what the buffer holds and the allocations encoding made.
+#[cfg(feature = "tokio-util-07")]
+fn encode_counted<T, C>(codec: &mut C, item: T, room: usize) -> (bytes::BytesMut, usize)
+where
+    C: tokio_util::codec::Encoder<T, Error = std::io::Error>,
+{
+    let mut dst = bytes::BytesMut::with_capacity(room);
+    let count = allocations_in(|| codec.encode(item, &mut dst).unwrap());
+    (dst, count)
+}
+
+#[cfg(feature = "tokio-util-07")]
+#[test]
+fn the_codecs_reserve_room_for_a_frame_they_encode_at_once_and_no_more() {
+    use unstick::io::tokio_util_07::HeaderFrame;
+    use unstick::{FrameCodec, RawFrameCodec};
+
+    let (frame, head) = upload_of_1000_bytes();
+    let body = &frame[head..];
+    let upload = Upload {
+        file_name: "a.txt",
+        file_size: 1000,
+    };
+    let mut codec = FrameCodec::<128>::new(Config::default()).unwrap();
+    let raw = [&[0, 0, 0x03, 0xe8][..], body].concat();
+    let mut raw_codec = RawFrameCodec::new(Config::default());
+    for (room, allocations) in [(0, 1), (frame.len(), 0)] {
+        let item = HeaderFrame {
+            header: &upload,
+            body,
+        };
+        let (dst, count) = encode_counted(&mut codec, item, room);
+        assert_eq!(dst, frame);
+        assert_eq!(count, allocations, "header frame into {room} bytes");
+    }
+    for (room, allocations) in [(0, 1), (raw.len(), 0)] {
+        let (dst, count) = encode_counted(&mut raw_codec, body, room);
+        assert_eq!(dst, raw);
+        assert_eq!(count, allocations, "raw frame into {room} bytes");
+    }
+}
+
+#[cfg(feature = "tokio-util-07")]
+#[test]
+fn a_codec_reserves_only_what_the_body_still_lacks() {
+    use bytes::BytesMut;
+    use tokio_util::codec::Decoder as _;
+    use unstick::FrameCodec;
+
+    let (frame, head) = upload_of_1000_bytes();
+    let mut codec = FrameCodec::<128>::new(Config::default()).unwrap();
+    let mut src = BytesMut::with_capacity(frame.len());
+    src.extend_from_slice(&frame[..head]);
+    assert_eq!(codec.decode(&mut src).unwrap(), None, "the header is taken");
+    src.extend_from_slice(&frame[head..head + 500]);
+    let count = allocations_in(|| assert_eq!(codec.decode(&mut src).unwrap(), None));
+    assert_eq!(count, 0, "the buffer has room for the other 500 body bytes");
+    src.extend_from_slice(&frame[head + 500..]);
+    let decoded = codec.decode(&mut src).unwrap().unwrap();
+    assert_eq!(decoded.header().body_len(), 1000);
+    assert_eq!(decoded.into_body(), &frame[head..]);
 }

@@ -22,12 +22,12 @@ mod common;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::io::{self, ErrorKind};
-use std::pin::{Pin, pin};
+use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use bytes::{Bytes, BytesMut};
 use common::{
-    CAPACITY, Collector, Kind, Seen, Vector, decode_pieces, header_seen, io_decode_error,
+    CAPACITY, Collector, Kind, Seen, Vector, block_on, decode_pieces, header_seen, io_decode_error,
     scenario_reads, vectors,
 };
 use futures_util::{SinkExt, StreamExt};
@@ -160,17 +160,6 @@ impl Future for YieldOnce {
         self.0 = true;
         cx.waker().wake_by_ref();
         Poll::Pending
-    }
-}
-
-/// Polls `future` until it is ready (the scripts always wake at once).
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
     }
 }
 
@@ -715,6 +704,20 @@ fn readers_skip_an_unread_body_at_the_next_header() {
     block_on(async {
         reader.next_header().await.unwrap().unwrap();
         assert_eq!(reader.read_body(&mut two).await.unwrap(), 2);
+        assert_eq!(reader.body_remaining(), 3);
+        assert!(reader.next_header().await.unwrap().is_some());
+        assert_eq!(reader.skip_body().await.unwrap(), 5);
+        assert!(reader.next_header().await.unwrap().is_none());
+    });
+
+    let mut reader = embedded_async::FrameReader::new(
+        Script::new(&[&wire], true),
+        header_decoder(Config::default()),
+    );
+    block_on(async {
+        reader.next_header().await.unwrap().unwrap();
+        assert_eq!(reader.read_body(&mut two).await.unwrap(), 2);
+        assert_eq!(reader.body_remaining(), 3);
         assert!(reader.next_header().await.unwrap().is_some());
         assert_eq!(reader.skip_body().await.unwrap(), 5);
         assert!(reader.next_header().await.unwrap().is_none());
@@ -891,6 +894,17 @@ fn every_writer_sends_the_core_encoders_bytes() {
         });
         assert_eq!(writer.into_inner(), expected, "tokio");
 
+        let mut writer =
+            tokio_io::FrameWriter::new(Vec::new(), Encoder::<CAPACITY>::new(config).unwrap());
+        block_on(async {
+            for (name, body) in &headers {
+                writer.write_header(&upload(name, body)).await.unwrap();
+                writer.write_body(body).await.unwrap();
+                writer.end_frame().unwrap();
+            }
+        });
+        assert_eq!(writer.into_inner(), expected, "tokio, header then body");
+
         let mut sink = FramedWrite::new(Vec::new(), FrameCodec::<CAPACITY>::new(config).unwrap());
         block_on(async {
             for (name, body) in &headers {
@@ -926,6 +940,21 @@ fn every_writer_sends_the_core_encoders_bytes() {
         });
         assert!(writer.into_inner().is_empty());
         assert_eq!(out, expected, "embedded-io-async");
+
+        let mut out = vec![0u8; expected.len()];
+        let mut writer = embedded_async::FrameWriter::new(
+            &mut out[..],
+            Encoder::<CAPACITY>::new(config).unwrap(),
+        );
+        block_on(async {
+            for (name, body) in &headers {
+                writer.write_header(&upload(name, body)).await.unwrap();
+                writer.write_body(body).await.unwrap();
+                writer.end_frame().unwrap();
+            }
+        });
+        assert!(writer.into_inner().is_empty());
+        assert_eq!(out, expected, "embedded-io-async, header then body");
     }
 }
 

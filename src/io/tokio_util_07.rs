@@ -217,7 +217,8 @@ impl<const N: usize, H: Serialize, B: AsRef<[u8]>> tokio_util::codec::Encoder<He
 {
     type Error = io::Error;
 
-    /// Appends the whole frame to `dst`.
+    /// Appends the whole frame to `dst`, reserving room for all of it at
+    /// once.
     ///
     /// # Errors
     /// As [`Encoder::frame`](crate::Encoder::frame), as an
@@ -310,7 +311,8 @@ impl tokio_util::codec::Decoder for RawFrameCodec {
 impl<B: AsRef<[u8]>> tokio_util::codec::Encoder<B> for RawFrameCodec {
     type Error = io::Error;
 
-    /// Appends the whole raw frame to `dst`.
+    /// Appends the whole raw frame to `dst`, reserving room for all of it
+    /// at once.
     ///
     /// # Errors
     /// As [`RawEncoder::frame`](crate::RawEncoder::frame), as an

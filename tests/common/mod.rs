@@ -9,6 +9,8 @@
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 use std::ops::ControlFlow;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
 use unstick::{
     Config, DecodeError, Endian, Event, HeaderError, JsonType, Prefix, RawEvent, Sign, Width,
@@ -1189,4 +1191,16 @@ pub fn io_decode_error(err: &std::io::Error) -> DecodeError {
     assert_eq!(err.kind(), kind, "{inner}");
     assert_eq!(err.to_string(), inner.to_string());
     inner
+}
+
+/// Polls `future` until it is ready, with a waker that does nothing: for
+/// transports that are always ready or wake their task at once.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
 }
