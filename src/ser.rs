@@ -1450,10 +1450,11 @@ mod tests {
         );
     }
 
-    /// Map keys and values given at run time.
-    struct Map<'a>(&'a [(&'a str, u64)]);
+    /// Map keys and values given at run time; keys of any `Serialize` type
+    /// (`&str`, `EscapedStr`, [`Shown`]).
+    struct Map<'a, K>(&'a [(K, u64)]);
 
-    impl Serialize for Map<'_> {
+    impl<K: Serialize> Serialize for Map<'_, K> {
         fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut map = serializer.serialize_map(Some(self.0.len()))?;
             for (key, value) in self.0 {
@@ -1510,21 +1511,8 @@ mod tests {
             }))
         );
         // An escaped key is compared with the body key once unescaped.
-        let escaped_key = EscapedMap(&[("file\\u005fsize", 7)]);
+        let escaped_key = Map(&[(EscapedStr("file\\u005fsize"), 7)]);
         assert_eq!(agrees(&escaped_key, 64), Ok((20, 7)));
-    }
-
-    /// Map keys given already escaped, as `EscapedStr`.
-    struct EscapedMap<'a>(&'a [(&'a str, u64)]);
-
-    impl Serialize for EscapedMap<'_> {
-        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut map = serializer.serialize_map(Some(self.0.len()))?;
-            for (key, value) in self.0 {
-                map.serialize_entry(&EscapedStr(key), value)?;
-            }
-            map.end()
-        }
     }
 
     #[test]
@@ -1634,27 +1622,18 @@ mod tests {
         }
     }
 
-    /// Map entries whose keys are written with `collect_str`.
-    struct ShownMap<'a>(&'a [(&'a str, u64)]);
-
-    impl Serialize for ShownMap<'_> {
-        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut map = serializer.serialize_map(Some(self.0.len()))?;
-            for (key, value) in self.0 {
-                map.serialize_entry(&Shown(key), value)?;
-            }
-            map.end()
-        }
-    }
-
     #[test]
     fn collected_keys_are_compared_with_the_body_key_as_written() {
-        assert_eq!(agrees(&ShownMap(&[("file_size", 5)]), 64), Ok((15, 5)));
-        assert_eq!(agrees(&ShownMap(&[("file_size\n", 5)]), 64), Ok((17, 0)));
-        assert_eq!(agrees(&ShownMap(&[("file_siz", 5)]), 64), Ok((14, 0)));
+        assert_eq!(agrees(&Map(&[(Shown("file_size"), 5)]), 64), Ok((15, 5)));
+        assert_eq!(agrees(&Map(&[(Shown("file_size\n"), 5)]), 64), Ok((17, 0)));
+        assert_eq!(agrees(&Map(&[(Shown("file_siz"), 5)]), 64), Ok((14, 0)));
         assert_eq!(
             agrees(
-                &ShownMap(&[("a", 1), ("file_size", 2), ("file_size", 3)]),
+                &Map(&[
+                    (Shown("a"), 1),
+                    (Shown("file_size"), 2),
+                    (Shown("file_size"), 3)
+                ]),
                 64
             ),
             Err(SerError::Invalid(HeaderError::DuplicateBodyKey {
@@ -1663,7 +1642,7 @@ mod tests {
         );
         // Only the top-level object's keys count.
         let nested = Nested {
-            m: ShownMap(&[("file_size", 5)]),
+            m: Map(&[(Shown("file_size"), 5)]),
         };
         assert_eq!(agrees(&nested, 64), Ok((21, 0)));
         let shown_len = Len {
@@ -1751,7 +1730,7 @@ mod tests {
         struct C {
             c: char,
         }
-        let unsupported = |offset, what| Err(SerError::Unsupported { offset, what });
+        let unsupported = |offset, what| Err(refused(offset, what));
         let mut out = [0; 64];
         assert_eq!(
             serialize_header(&C { c: 'x' }, &mut out, KEY),
