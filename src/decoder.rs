@@ -131,11 +131,17 @@ impl<const N: usize> Decoder<N> {
         if let Err(err) = config.header_limit(N) {
             return Err(err);
         }
-        Ok(Self {
+        Ok(Self::at_start(config))
+    }
+
+    /// A decoder at the start of a stream, for a `config` already checked
+    /// against `N`.
+    const fn at_start(config: Config) -> Self {
+        Self {
             config,
             state: FRAME_START,
             header: [0; N],
-        })
+        }
     }
 
     /// The configuration this decoder was built with.
@@ -387,11 +393,7 @@ impl<const N: usize> Default for Decoder<N> {
     /// ```
     fn default() -> Self {
         const { assert!(N > 0, "a Decoder<N> needs a header buffer: N >= 1") };
-        Self {
-            config: Config::default(),
-            state: FRAME_START,
-            header: [0; N],
-        }
+        Self::at_start(Config::default())
     }
 }
 

@@ -79,12 +79,7 @@ impl<const N: usize> Default for Encoder<N> {
     /// ```
     fn default() -> Self {
         const { assert!(N > 0, "an Encoder<N> needs a header buffer: N >= 1") };
-        Self {
-            config: Config::default(),
-            body: BodyCount::BETWEEN_FRAMES,
-            prefix: [0; 8],
-            scratch: [0; N],
-        }
+        Self::between_frames(Config::default())
     }
 }
 
@@ -133,12 +128,17 @@ impl<const N: usize> Encoder<N> {
         if let Err(err) = config.header_limit(N) {
             return Err(err);
         }
-        Ok(Self {
+        Ok(Self::between_frames(config))
+    }
+
+    /// An encoder between frames, for a `config` already checked against `N`.
+    const fn between_frames(config: Config) -> Self {
+        Self {
             config,
             body: BodyCount::BETWEEN_FRAMES,
             prefix: [0; 8],
             scratch: [0; N],
-        })
+        }
     }
 
     /// The configuration this encoder was built with.
