@@ -24,7 +24,7 @@
 use core::ops::ControlFlow;
 
 use crate::config::Config;
-use crate::decoder::{Chunk, take_chunk};
+use crate::decoder::body_take;
 use crate::error::DecodeError;
 use crate::event::{Part, RawEvent};
 use crate::prefix::{PartialPrefix, PrefixValue};
@@ -157,17 +157,18 @@ impl RawDecoder {
     }
 
     fn body<'i>(&mut self, input: &mut &'i [u8], remaining: u64) -> Option<RawEvent<'i>> {
-        match take_chunk(input, remaining) {
-            Chunk::End => {
-                self.state = FRAME_START;
-                Some(RawEvent::FrameEnd)
-            }
-            Chunk::Empty => None,
-            Chunk::Bytes(chunk, remaining) => {
-                self.state = State::Body { remaining };
-                Some(RawEvent::Body { chunk, remaining })
-            }
+        if remaining == 0 {
+            self.state = FRAME_START;
+            return Some(RawEvent::FrameEnd);
         }
+        if input.is_empty() {
+            return None;
+        }
+        let (chunk, rest) = input.split_at(body_take(input.len(), remaining));
+        *input = rest;
+        let remaining = remaining - chunk.len() as u64;
+        self.state = State::Body { remaining };
+        Some(RawEvent::Body { chunk, remaining })
     }
 
     fn prefix<'i>(
