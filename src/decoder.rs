@@ -355,18 +355,17 @@ impl<const N: usize> Decoder<N> {
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
         let max = self.config.max_header_len().unwrap_or(N);
         match usize::try_from(len) {
-            Ok(len) if len <= max => {
-                self.state = State::Header { len, have: 0 };
-                self.decode(input)
-            }
+            Ok(len) if len <= max => self.header_bytes(input, len, 0),
             _ => self.fail(DecodeError::HeaderTooLong { len, max }),
         }
     }
 
-    /// Copies header bytes into the buffer; once the header is complete,
-    /// checks it. Out of line: inlined into `decode`, its registers pushed the
-    /// caller's own loop state (a `chunks(1)` iterator in the bench) onto the
-    /// stack, which every body byte then paid for.
+    /// Copies header bytes into the buffer, `have` of `len` there already;
+    /// once the header is complete, checks it. The prefix path calls it
+    /// directly with the header's first bytes. Out of line: inlined into
+    /// `decode`, its registers pushed the caller's own loop state (a
+    /// `chunks(1)` iterator in the bench) onto the stack, which every body
+    /// byte then paid for.
     #[inline(never)]
     fn header_bytes<'i>(
         &mut self,
