@@ -183,7 +183,7 @@ impl<'a> Scanner<'a> {
             .bytes
             .get(self.pos..)
             .and_then(|rest| rest.strip_prefix(b"\""))
-            .and_then(|rest| rest.strip_prefix(self.key))
+            .and_then(|rest| strip_prefix(rest, self.key))
             .is_some_and(|after| after.first() == Some(&b'"'));
         if plain {
             self.pos += self.key.len() + 2;
@@ -315,16 +315,18 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string literal. With `compare`, returns whether its unescaped value
-    /// equals those bytes.
+    /// equals those bytes, which the literal must not spell plainly (that
+    /// is the fast path of [`member_key_is_body_key`](Self::member_key_is_body_key)):
+    /// a literal of plain ASCII alone is then never equal, and is not compared.
     fn string(&mut self, compare: Option<&[u8]>) -> Result<bool, Stop> {
         self.expect(b'"')?;
         let run = plain_run(self.rest());
         self.pos += run.len();
         if self.peek() == Some(b'"') {
             self.pos += 1;
-            return Ok(compare == Some(run));
+            return Ok(false);
         }
-        self.string_rest(compare.and_then(|key| key.strip_prefix(run)))
+        self.string_rest(compare.and_then(|key| strip_prefix(key, run)))
     }
 
     /// The rest of a string literal from an escape, a non-ASCII byte or a
@@ -334,7 +336,7 @@ impl<'a> Scanner<'a> {
         loop {
             let run = plain_run(self.rest());
             self.pos += run.len();
-            rest = rest.and_then(|r| r.strip_prefix(run));
+            rest = rest.and_then(|r| strip_prefix(r, run));
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
@@ -343,7 +345,7 @@ impl<'a> Scanner<'a> {
                 Some(0x80..=0xff) => {
                     let len = utf8_sequence_len(self.rest()).ok_or_else(|| self.unexpected())?;
                     let sequence = &self.bytes[self.pos..self.pos + len];
-                    rest = rest.and_then(|r| r.strip_prefix(sequence));
+                    rest = rest.and_then(|r| strip_prefix(r, sequence));
                     self.pos += len;
                 }
                 Some(b'\\') => {
@@ -351,7 +353,7 @@ impl<'a> Scanner<'a> {
                     let mut utf8 = [0u8; 4];
                     rest = match self.escape()? {
                         Some(ch) => {
-                            rest.and_then(|r| r.strip_prefix(ch.encode_utf8(&mut utf8).as_bytes()))
+                            rest.and_then(|r| strip_prefix(r, ch.encode_utf8(&mut utf8).as_bytes()))
                         }
                         None => None,
                     };
@@ -391,7 +393,7 @@ impl<'a> Scanner<'a> {
             return Ok(char::from_u32(unit));
         }
         let low = self.bytes.get(self.pos..self.pos + 6).and_then(|next| {
-            let digits = next.strip_prefix(b"\\u")?;
+            let digits = strip_prefix(next, b"\\u")?;
             parse_hex4(digits).filter(|low| (0xdc00..0xe000).contains(low))
         });
         Ok(low.and_then(|low| {
@@ -574,6 +576,14 @@ pub(crate) fn has_backslash(bytes: &[u8]) -> bool {
         }
         None => bytes.contains(&b'\\'),
     }
+}
+
+/// `bytes` after `prefix`, if they start with it. A byte loop: the
+/// standard `strip_prefix` compares through `memcmp`, which on Cortex-M
+/// links 116 B (plus a call per comparison) for the few bytes of a key.
+fn strip_prefix<'b>(bytes: &'b [u8], prefix: &[u8]) -> Option<&'b [u8]> {
+    let (head, tail) = bytes.split_at_checked(prefix.len())?;
+    head.iter().zip(prefix).all(|(a, b)| a == b).then_some(tail)
 }
 
 /// Whether a string literal cannot hold `byte` as it is.
