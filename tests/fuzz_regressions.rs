@@ -78,3 +78,21 @@ fn encoder_refuses_a_header_that_repeats_the_body_key_whatever_comes_first() {
     assert_eq!(out, [0xa5; 64]);
     assert_eq!(encoder.remaining(), None);
 }
+
+/// `decode` target: a header byte fed alone, through the decoder's one-byte
+/// fast path, left `input` as an empty slice of its own instead of the end
+/// of the caller's slice. The count of bytes used was right, but a caller
+/// that finds its place from `input`'s address (as the target checks) lost
+/// it. The input, fed one byte per call, is kept in `fuzz/seeds/decode`.
+#[test]
+fn a_byte_fed_alone_leaves_input_at_the_end_of_the_callers_slice() {
+    let frame = b"\0\0\0\x0f{\"file_size\":5}hello";
+    let mut decoder = Decoder::<256>::default();
+    for at in 0..frame.len() {
+        let piece = &frame[at..=at];
+        let mut input = piece;
+        while decoder.decode(&mut input).expect("valid frame").is_some() {}
+        assert_eq!(input.as_ptr(), piece[1..].as_ptr(), "byte {at}");
+    }
+    assert_eq!(decoder.finish(), Ok(()));
+}
