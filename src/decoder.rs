@@ -178,12 +178,9 @@ impl<const N: usize> Decoder<N> {
                 remaining,
                 json_len,
             } => {
-                if input.is_empty() {
+                let Some((chunk, left)) = next_chunk(input, *remaining) else {
                     return Ok(None);
-                }
-                let (chunk, rest) = input.split_at(body_take(input.len(), *remaining));
-                *input = rest;
-                let left = *remaining - chunk.len() as u64;
+                };
                 if left == 0 {
                     let (len, json_len) = (*len, *json_len);
                     self.state = State::BodyEnd { len, json_len };
@@ -290,8 +287,7 @@ impl<const N: usize> Decoder<N> {
             State::Prefix(partial) => self.config.prefix().size() - partial.have(),
             State::Header { len, have } => len - have,
             State::Body { remaining, .. } => return remaining,
-            State::BodyEnd { .. } => 0,
-            State::Failed(_) => 0,
+            State::BodyEnd { .. } | State::Failed(_) => 0,
         };
         needed as u64
     }
@@ -491,14 +487,21 @@ fn copy_header(room: &mut [u8], take: &[u8]) {
     }
 }
 
-/// How many of `available` input bytes go into a body that owes
-/// `remaining`: all of them, or the rest of the body if that is less.
+/// Takes the next chunk of a body that owes `remaining` bytes (more than 0)
+/// from the front of `input`, never past the body: the chunk and how many
+/// bytes are owed after it; `None` if `input` is empty.
 #[inline]
-pub(crate) fn body_take(available: usize, remaining: u64) -> usize {
-    match remaining < available as u64 {
-        true => remaining as usize,
-        false => available,
+pub(crate) fn next_chunk<'i>(input: &mut &'i [u8], remaining: u64) -> Option<(&'i [u8], u64)> {
+    if input.is_empty() {
+        return None;
     }
+    let take = match remaining < input.len() as u64 {
+        true => remaining as usize,
+        false => input.len(),
+    };
+    let (chunk, rest) = input.split_at(take);
+    *input = rest;
+    Some((chunk, remaining - chunk.len() as u64))
 }
 
 #[cfg(test)]

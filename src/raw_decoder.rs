@@ -24,7 +24,7 @@
 use core::ops::ControlFlow;
 
 use crate::config::Config;
-use crate::decoder::body_take;
+use crate::decoder::next_chunk;
 use crate::error::DecodeError;
 use crate::event::{Part, RawEvent};
 use crate::prefix::{PartialPrefix, PrefixValue};
@@ -161,12 +161,7 @@ impl RawDecoder {
             self.state = FRAME_START;
             return Some(RawEvent::FrameEnd);
         }
-        if input.is_empty() {
-            return None;
-        }
-        let (chunk, rest) = input.split_at(body_take(input.len(), remaining));
-        *input = rest;
-        let remaining = remaining - chunk.len() as u64;
+        let (chunk, remaining) = next_chunk(input, remaining)?;
         self.state = State::Body { remaining };
         Some(RawEvent::Body { chunk, remaining })
     }
