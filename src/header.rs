@@ -31,6 +31,9 @@
 
 use crate::error::{HeaderError, JsonType};
 
+#[cfg(target_pointer_width = "64")]
+mod flat;
+
 /// How deep arrays and objects may nest in a header, the top-level object
 /// counting as level 1.
 pub const MAX_NESTING: usize = 128;
@@ -44,7 +47,20 @@ pub const MAX_NESTING: usize = 128;
 /// the scan meets it. A header that passes is therefore UTF-8 throughout. A
 /// header that fails is looked at once more for ill-formed UTF-8, which the
 /// spec reports before any JSON error (rule J1).
+///
+/// On 64-bit targets a flat header of plain strings and integers is first
+/// tried by a shorter pass ([`flat`]); anything else, and every error, goes
+/// through the full scan.
 pub(crate) fn check(json: &[u8], key: &str) -> Result<u64, HeaderError> {
+    #[cfg(target_pointer_width = "64")]
+    if let Some(body_len) = flat::body_len(json, key.as_bytes()) {
+        return Ok(body_len);
+    }
+    full_check(json, key)
+}
+
+/// [`check`] without the fast path: any header, every error with its offset.
+fn full_check(json: &[u8], key: &str) -> Result<u64, HeaderError> {
     let mut scanner = Scanner {
         bytes: json,
         pos: 0,
