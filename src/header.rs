@@ -51,6 +51,7 @@ pub const MAX_NESTING: usize = 128;
 /// On 64-bit targets a flat header of plain strings and integers is first
 /// tried by a shorter pass ([`flat`]); anything else, and every error, goes
 /// through the full scan.
+#[inline]
 pub(crate) fn check(json: &[u8], key: &str) -> Result<u64, HeaderError> {
     #[cfg(target_pointer_width = "64")]
     if let Some(body_len) = flat::body_len(json, key.as_bytes()) {
@@ -60,6 +61,9 @@ pub(crate) fn check(json: &[u8], key: &str) -> Result<u64, HeaderError> {
 }
 
 /// [`check`] without the fast path: any header, every error with its offset.
+/// Out of line where the fast path exists, so that a header it takes does
+/// not pay for this scan's registers.
+#[cfg_attr(target_pointer_width = "64", inline(never))]
 fn full_check(json: &[u8], key: &str) -> Result<u64, HeaderError> {
     let mut scanner = Scanner {
         bytes: json,

@@ -111,20 +111,22 @@ fn string_end(json: &[u8], at: usize) -> Option<usize> {
     if json.get(at) != Some(&b'"') {
         return None;
     }
-    let mut end = at + 1;
-    while let Some(word) = json.get(end..).and_then(<[u8]>::first_chunk) {
-        let mask = stop_mask(u64::from_le_bytes(*word));
+    let content = &json[at + 1..];
+    let mut words = content.chunks_exact(8);
+    let mut len = 0;
+    for word in &mut words {
+        let mask = stop_mask(u64::from_le_bytes(word.try_into().ok()?));
         if mask != 0 {
-            end += first_flagged(mask);
-            return (json[end] == b'"').then_some(end + 1);
+            len += first_flagged(mask);
+            return (content[len] == b'"').then_some(at + len + 2);
         }
-        end += 8;
+        len += 8;
     }
-    while let Some(&byte) = json.get(end) {
+    for &byte in words.remainder() {
         match byte {
-            b'"' => return Some(end + 1),
+            b'"' => return Some(at + len + 2),
             b'\\' | 0..0x20 | 0x80.. => return None,
-            _ => end += 1,
+            _ => len += 1,
         }
     }
     None
