@@ -233,12 +233,13 @@ impl PartialPrefix {
     /// complete or `input` is used up; the prefix's value once complete.
     #[inline]
     pub(crate) fn read(&mut self, prefix: Prefix, input: &mut &[u8]) -> Option<PrefixValue> {
-        if cfg!(target_pointer_width = "64") && self.have == 0 {
-            if let Some(word) = input.first_chunk::<8>() {
-                let acc = prefix.accumulate_all(*word);
-                *input = &input[prefix.size()..];
-                return Some(prefix.interpret(acc));
-            }
+        if cfg!(target_pointer_width = "64")
+            && self.have == 0
+            && let Some(word) = input.first_chunk::<8>()
+        {
+            let acc = prefix.accumulate_all(*word);
+            *input = &input[prefix.size()..];
+            return Some(prefix.interpret(acc));
         }
         while self.have() < prefix.size() {
             let (&byte, rest) = input.split_first()?;
