@@ -3,7 +3,9 @@
 //! Both the decoder (on every header it receives) and the encoder (on every
 //! header it serializes) run the same single pass over the header bytes. It
 //! validates the whole header as JSON (RFC 8259) without recursion and without
-//! allocating, and reads the body key of the top-level object:
+//! allocating, and reads the body key of the top-level object. On 64-bit
+//! targets a shorter pass for flat headers only (`src/header/flat.rs`) tries
+//! first; the verdict and the body length are the same either way.
 //!
 //! - The header must be UTF-8 and valid JSON, and its top-level value an
 //!   object (a valid non-object is [`HeaderError::NotAnObject`], anything
