@@ -220,6 +220,31 @@ mod tests {
     }
 
     #[test]
+    fn body_keys_of_every_length_are_compared_whole() {
+        for key in [
+            "n",
+            "size",
+            "file_size",
+            "sixteen_bytes_ok",
+            "length_of_the_body_in_bytes",
+        ] {
+            let json = format!(r#"{{"{key}":5}}"#);
+            assert_eq!(body_len(json.as_bytes(), key.as_bytes()), Some(5), "{key}");
+            for at in 0..key.len() {
+                let mut other = String::from(key);
+                other.replace_range(at..=at, "X");
+                let json = format!(r#"{{"{other}":5}}"#);
+                assert_eq!(
+                    body_len(json.as_bytes(), key.as_bytes()),
+                    Some(0),
+                    "{other}"
+                );
+                assert_eq!(full_check(json.as_bytes(), key), Ok(0), "{other}");
+            }
+        }
+    }
+
+    #[test]
     fn leaves_everything_else_to_the_full_check() {
         let others = [
             r#"{"file_name":"caf\u00e9","file_size":1}"#,
