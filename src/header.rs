@@ -526,20 +526,28 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// The word the scans below look at per step: a `usize`, 8 bytes on
+/// 64-bit hosts and 4 on Cortex-M, where a `u64` word would cost pairs of
+/// registers and library calls for its variable shifts (`__aeabi_llsr`).
+type Word = usize;
+
+/// The bytes in a [`Word`].
+const WORD: usize = size_of::<Word>();
+
 /// The longest prefix of `bytes` that a string literal holds as it is and
 /// that is ASCII: no quote, backslash, control character or byte above 0x7f
-/// (a non-ASCII sequence is validated on its own). Looks at 8 bytes per
-/// step; the last step looks at the last 8 bytes again, so only inputs
-/// shorter than 8 bytes go byte by byte.
+/// (a non-ASCII sequence is validated on its own). Looks at a [`Word`] per
+/// step; the last step looks at the last word again, so only inputs
+/// shorter than a word go byte by byte.
 #[inline]
 fn plain_run(bytes: &[u8]) -> &[u8] {
     let mut end = 0;
     while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk) {
-        let mask = stop_mask(u64::from_le_bytes(*chunk));
+        let mask = stop_mask(Word::from_le_bytes(*chunk));
         if mask != 0 {
             return &bytes[..end + first_flagged(mask)];
         }
-        end += 8;
+        end += WORD;
     }
     if end == bytes.len() {
         return bytes;
@@ -551,8 +559,8 @@ fn plain_run(bytes: &[u8]) -> &[u8] {
         return &bytes[..run.unwrap_or(bytes.len())];
     };
     // The first `seen` bytes of `last` were looked at already.
-    let seen = 8 - (bytes.len() - end);
-    let mask = stop_mask(u64::from_le_bytes(*last)) >> (8 * seen);
+    let seen = WORD - (bytes.len() - end);
+    let mask = stop_mask(Word::from_le_bytes(*last)) >> (8 * seen);
     if mask == 0 {
         bytes
     } else {
@@ -561,15 +569,15 @@ fn plain_run(bytes: &[u8]) -> &[u8] {
 }
 
 /// Whether some byte of `bytes` cannot be in a string literal as it is
-/// (see [`is_special`]). Looks at 8 bytes per step, the last 8 first; only
-/// inputs shorter than 8 bytes go byte by byte.
+/// (see [`is_special`]). Looks at a [`Word`] per step, the last word first;
+/// only inputs shorter than a word go byte by byte.
 pub(crate) fn has_special(bytes: &[u8]) -> bool {
-    let word_has = |word: &[u8; 8]| special_mask(u64::from_le_bytes(*word)) != 0;
+    let word_has = |word: &[u8; WORD]| special_mask(Word::from_le_bytes(*word)) != 0;
     match bytes.last_chunk() {
         Some(last) => {
             word_has(last)
                 || bytes
-                    .chunks_exact(8)
+                    .chunks_exact(WORD)
                     .any(|chunk| chunk.first_chunk().is_some_and(word_has))
         }
         None => bytes.iter().any(|&byte| is_special(byte)),
@@ -577,14 +585,15 @@ pub(crate) fn has_special(bytes: &[u8]) -> bool {
 }
 
 /// Whether `bytes` holds a backslash, that is (in checked JSON) an escape.
-/// Looks at 8 bytes per step, as [`has_special`].
+/// Looks at a [`Word`] per step, as [`has_special`].
 pub(crate) fn has_backslash(bytes: &[u8]) -> bool {
-    let word_has = |word: &[u8; 8]| bytes_below(u64::from_le_bytes(*word) ^ repeat(b'\\'), 1) != 0;
+    let word_has =
+        |word: &[u8; WORD]| bytes_below(Word::from_le_bytes(*word) ^ repeat(b'\\'), 1) != 0;
     match bytes.last_chunk() {
         Some(last) => {
             word_has(last)
                 || bytes
-                    .chunks_exact(8)
+                    .chunks_exact(WORD)
                     .any(|chunk| chunk.first_chunk().is_some_and(word_has))
         }
         None => bytes.contains(&b'\\'),
@@ -605,13 +614,13 @@ fn is_special(byte: u8) -> bool {
 }
 
 /// `n` in every byte of a word.
-const fn repeat(n: u8) -> u64 {
-    0x0101_0101_0101_0101 * n as u64
+const fn repeat(n: u8) -> Word {
+    Word::MAX / 0xff * n as Word
 }
 
 /// The index of the byte of a little-endian word that holds the lowest set
 /// bit of `mask`.
-const fn first_flagged(mask: u64) -> usize {
+const fn first_flagged(mask: Word) -> usize {
     (mask.trailing_zeros() / 8) as usize
 }
 
@@ -621,14 +630,14 @@ const fn first_flagged(mask: u64) -> usize {
 /// had theirs set already, which `!word` clears; that byte wraps around to
 /// a value >= 0x80 while its own top bit was clear. Bytes above it may be
 /// flagged too (by the borrow): only the lowest flag is exact.
-const fn bytes_below(word: u64, n: u8) -> u64 {
+const fn bytes_below(word: Word, n: u8) -> Word {
     word.wrapping_sub(repeat(n)) & !word & repeat(0x80)
 }
 
 /// A mask whose lowest set bit flags the first special byte of `word` (see
 /// [`is_special`]); 0 if there is none. A byte equal to `b` is a zero byte
 /// of `word ^ repeat(b)`, that is a byte below 1.
-pub(crate) const fn special_mask(word: u64) -> u64 {
+const fn special_mask(word: Word) -> Word {
     bytes_below(word, 0x20)
         | bytes_below(word ^ repeat(b'"'), 1)
         | bytes_below(word ^ repeat(b'\\'), 1)
@@ -636,23 +645,23 @@ pub(crate) const fn special_mask(word: u64) -> u64 {
 
 /// A mask whose lowest set bit flags the first byte of `word` that ends a
 /// [`plain_run`]: a special byte or a non-ASCII one (top bit set).
-const fn stop_mask(word: u64) -> u64 {
+const fn stop_mask(word: Word) -> Word {
     special_mask(word) | (word & repeat(0x80))
 }
 
-/// The number of ASCII digits `bytes` starts with. Looks at 8 bytes per
+/// The number of ASCII digits `bytes` starts with. Looks at a [`Word`] per
 /// step: in `word ^ repeat(b'0')` a digit is a byte below 10, and adding
 /// 0x76 to its low 7 bits sets the top bit exactly in the bytes that are
 /// not (no carry crosses a byte: 0x7f + 0x76 < 0x100).
 fn digit_run(bytes: &[u8]) -> usize {
     let mut end = 0;
     while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk) {
-        let x = u64::from_le_bytes(*chunk) ^ repeat(b'0');
+        let x = Word::from_le_bytes(*chunk) ^ repeat(b'0');
         let not_digit = (((x & repeat(0x7f)) + repeat(0x76)) | x) & repeat(0x80);
         if not_digit != 0 {
             return end + first_flagged(not_digit);
         }
-        end += 8;
+        end += WORD;
     }
     let rest = bytes.get(end..).unwrap_or_default();
     end + rest.iter().take_while(|byte| byte.is_ascii_digit()).count()
