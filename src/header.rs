@@ -429,10 +429,12 @@ impl<'a> Scanner<'a> {
     /// 32-bit targets).
     fn number(&mut self) -> Result<bool, Stop> {
         self.eat(b'-');
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => self.digits(),
-            _ => return Err(self.unexpected()),
+        let start = self.pos;
+        self.one_or_more_digits()?;
+        // A leading 0 is the whole integer part: what follows is not part
+        // of the number.
+        if self.bytes.get(start) == Some(&b'0') {
+            self.pos = start + 1;
         }
         let digits_end = self.pos;
         if self.eat(b'.') {
@@ -449,15 +451,13 @@ impl<'a> Scanner<'a> {
     }
 
     fn one_or_more_digits(&mut self) -> Result<(), Stop> {
-        if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            return Err(self.unexpected());
+        match digit_run(self.rest()) {
+            0 => Err(self.unexpected()),
+            run => {
+                self.pos += run;
+                Ok(())
+            }
         }
-        self.digits();
-        Ok(())
-    }
-
-    fn digits(&mut self) {
-        self.pos += digit_run(self.rest());
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<(), Stop> {
