@@ -333,26 +333,29 @@ impl<const N: usize> Decoder<N> {
         input: &mut &'i [u8],
         mut partial: PartialPrefix,
     ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
-        match partial.read(self.config.prefix(), input) {
-            None => {
-                self.state = State::Prefix(partial);
-                Ok(None)
-            }
-            Some(PrefixValue::Negative(value)) => self.fail(DecodeError::NegativeLength { value }),
-            Some(PrefixValue::Len(0)) => self.fail(DecodeError::HeaderLenZero),
-            Some(PrefixValue::Len(len)) => self.header_start(input, len),
+        let Some(value) = partial.read(self.config.prefix(), input) else {
+            self.state = State::Prefix(partial);
+            return Ok(None);
+        };
+        match self.header_len(value) {
+            Ok(len) => self.header_bytes(input, len, 0),
+            Err(err) => self.fail(err),
         }
     }
 
-    fn header_start<'i>(
-        &mut self,
-        input: &mut &'i [u8],
-        len: u64,
-    ) -> Result<Option<Event<'_, 'i>>, DecodeError> {
+    /// The header length a complete prefix declares, if it is one this
+    /// decoder takes. One error path for all three refusals: on Cortex-M
+    /// each `fail` costs a copy of the error into the state and the result.
+    fn header_len(&self, value: PrefixValue) -> Result<usize, DecodeError> {
+        let len = match value {
+            PrefixValue::Negative(value) => return Err(DecodeError::NegativeLength { value }),
+            PrefixValue::Len(0) => return Err(DecodeError::HeaderLenZero),
+            PrefixValue::Len(len) => len,
+        };
         let max = self.config.max_header_len().unwrap_or(N);
         match usize::try_from(len) {
-            Ok(len) if len <= max => self.header_bytes(input, len, 0),
-            _ => self.fail(DecodeError::HeaderTooLong { len, max }),
+            Ok(len) if len <= max => Ok(len),
+            _ => Err(DecodeError::HeaderTooLong { len, max }),
         }
     }
 

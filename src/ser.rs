@@ -431,7 +431,8 @@ impl KeyWords {
 
     /// Whether JSON must escape some byte of the name.
     fn need_escape(self) -> bool {
-        header::special_mask(self.first) | header::special_mask(self.last) != 0
+        header::has_special(&self.first.to_le_bytes())
+            || header::has_special(&self.last.to_le_bytes())
     }
 }
 
