@@ -24,7 +24,7 @@
 //! Micro-controllers (32-bit targets) do without it: their headers are few
 //! and their flash is not.
 
-use super::{first_flagged, parse_u64, stop_mask};
+use super::{WORD, Word, first_flagged, parse_u64, stop_mask};
 
 /// The body length of a flat header under `key`; `None` if the header is
 /// not flat or not valid, which the full check then tells apart.
@@ -104,7 +104,7 @@ fn other_value_end(json: &[u8], at: usize) -> Option<usize> {
 }
 
 /// Where the plain string at `at` ends, after its closing quote: a quote,
-/// then printable ASCII other than quotes and backslashes, 8 bytes per
+/// then printable ASCII other than quotes and backslashes, a [`Word`] per
 /// step, then a quote.
 #[inline(always)]
 fn string_end(json: &[u8], at: usize) -> Option<usize> {
@@ -112,15 +112,15 @@ fn string_end(json: &[u8], at: usize) -> Option<usize> {
         return None;
     }
     let content = &json[at + 1..];
-    let mut words = content.chunks_exact(8);
+    let mut words = content.chunks_exact(WORD);
     let mut len = 0;
     for word in &mut words {
-        let mask = stop_mask(u64::from_le_bytes(word.try_into().ok()?));
+        let mask = stop_mask(Word::from_le_bytes(word.try_into().ok()?));
         if mask != 0 {
             len += first_flagged(mask);
             return (content[len] == b'"').then_some(at + len + 2);
         }
-        len += 8;
+        len += WORD;
     }
     for &byte in words.remainder() {
         match byte {
