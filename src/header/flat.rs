@@ -17,11 +17,14 @@
 //! generated and on arbitrary headers.
 //!
 //! ```text
-//! header = ws "{" ws [ member *( ws "," ws member ) ] ws "}" ws
-//! member = plain-string ws ":" ws ( plain-string / integer )
+//! header       = ws "{" ws [ member *( ws "," ws member ) ] ws "}" ws
+//! member       = plain-string ws ":" ws ( plain-string / integer )
+//! plain-string = %x22 *( %x20-21 / %x23-5B / %x5D-7E ) %x22
+//! integer      = [ "-" ] ( "0" / %x31-39 *%x30-39 )   ; the body length: no "-"
+//! ws           = *( %x20 / %x09 / %x0A / %x0D )
 //! ```
 //!
-//! Micro-controllers (32-bit targets) do without it: their headers are few
+//! 32-bit targets (micro-controllers) do without it: their headers are few
 //! and their flash is not.
 
 use super::{WORD, Word, first_flagged, parse_u64, stop_mask};
