@@ -19,7 +19,7 @@
 //! ```text
 //! header       = ws "{" ws [ member *( ws "," ws member ) ] ws "}" ws
 //! member       = plain-string ws ":" ws ( plain-string / integer )
-//! plain-string = %x22 *( %x20-21 / %x23-5B / %x5D-7E ) %x22
+//! plain-string = %x22 *( %x20-21 / %x23-5B / %x5D-7F ) %x22
 //! integer      = [ "-" ] ( "0" / %x31-39 *%x30-39 )   ; the body length: no "-"
 //! ws           = *( %x20 / %x09 / %x0A / %x0D )
 //! ```
