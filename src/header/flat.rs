@@ -107,7 +107,7 @@ fn other_value_end(json: &[u8], at: usize) -> Option<usize> {
 }
 
 /// Where the plain string at `at` ends, after its closing quote: a quote,
-/// then printable ASCII other than quotes and backslashes, a [`Word`] per
+/// then ASCII from 0x20 up other than quotes and backslashes, a [`Word`] per
 /// step, then a quote.
 #[inline(always)]
 fn string_end(json: &[u8], at: usize) -> Option<usize> {
