@@ -297,7 +297,7 @@ mod tests {
         }
     }
 
-    /// Every width, order and sign, with bytes whose top bits vary.
+    /// A prefix of every width, byte order and sign.
     fn every_prefix() -> impl Iterator<Item = Prefix> {
         [Width::One, Width::Two, Width::Four, Width::Eight]
             .into_iter()
