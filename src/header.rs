@@ -594,32 +594,20 @@ fn plain_run_bytes(bytes: &[u8]) -> &[u8] {
     &bytes[..run.unwrap_or(bytes.len())]
 }
 
-/// [`plain_run`] a [`Word`] at a time; the last step looks at the last word
-/// again, so only inputs shorter than a word go byte by byte.
+/// [`plain_run`] a [`Word`] at a time, then the bytes after the last whole
+/// word one by one.
 #[inline]
 fn plain_run_words(bytes: &[u8]) -> &[u8] {
+    let mut words = bytes.chunks_exact(WORD);
     let mut end = 0;
-    while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk) {
-        let mask = stop_mask(Word::from_le_bytes(*chunk));
+    for word in &mut words {
+        let mask = stop_mask(Word::from_le_bytes(word.try_into().unwrap_or_default()));
         if mask != 0 {
             return &bytes[..end + first_flagged(mask)];
         }
         end += WORD;
     }
-    if end == bytes.len() {
-        return bytes;
-    }
-    let Some(last) = bytes.last_chunk() else {
-        return plain_run_bytes(bytes);
-    };
-    // The first `seen` bytes of `last` were looked at already.
-    let seen = WORD - (bytes.len() - end);
-    let mask = stop_mask(Word::from_le_bytes(*last)) >> (8 * seen);
-    if mask == 0 {
-        bytes
-    } else {
-        &bytes[..end + first_flagged(mask)]
-    }
+    &bytes[..end + plain_run_bytes(words.remainder()).len()]
 }
 
 /// Whether some byte of `bytes` cannot be in a string literal as it is

@@ -27,7 +27,7 @@
 //! 32-bit targets (micro-controllers) do without it: their headers are few
 //! and their flash is not.
 
-use super::{WORD, Word, first_flagged, parse_u64, stop_mask};
+use super::{parse_u64, plain_run};
 
 /// The body length of a flat header under `key`; `None` if the header is
 /// not flat or not valid, which the full check then tells apart.
@@ -107,32 +107,15 @@ fn other_value_end(json: &[u8], at: usize) -> Option<usize> {
 }
 
 /// Where the plain string at `at` ends, after its closing quote: a quote,
-/// then ASCII from 0x20 up other than quotes and backslashes, a [`Word`] per
-/// step, then a quote.
+/// then ASCII from 0x20 up other than quotes and backslashes (the full
+/// check's [`plain_run`], a word per step), then a quote.
 #[inline(always)]
 fn string_end(json: &[u8], at: usize) -> Option<usize> {
     if json.get(at) != Some(&b'"') {
         return None;
     }
-    let content = &json[at + 1..];
-    let mut words = content.chunks_exact(WORD);
-    let mut len = 0;
-    for word in &mut words {
-        let mask = stop_mask(Word::from_le_bytes(word.try_into().ok()?));
-        if mask != 0 {
-            len += first_flagged(mask);
-            return (content[len] == b'"').then_some(at + len + 2);
-        }
-        len += WORD;
-    }
-    for &byte in words.remainder() {
-        match byte {
-            b'"' => return Some(at + len + 2),
-            b'\\' | 0..0x20 | 0x80.. => return None,
-            _ => len += 1,
-        }
-    }
-    None
+    let end = at + 1 + plain_run(&json[at + 1..]).len();
+    (json.get(end) == Some(&b'"')).then_some(end + 1)
 }
 
 /// The value of the integer without a sign at `at`, and where it ends: `0`,
