@@ -611,35 +611,41 @@ fn plain_run_words(bytes: &[u8]) -> &[u8] {
 }
 
 /// Whether some byte of `bytes` cannot be in a string literal as it is
-/// (see [`is_special`]). Looks at a [`Word`] per step, the last word first;
-/// only inputs shorter than a word go byte by byte.
+/// (see [`is_special`]).
 pub(crate) fn has_special(bytes: &[u8]) -> bool {
-    let word_has = |word: &[u8; WORD]| special_mask(Word::from_le_bytes(*word)) != 0;
-    match bytes.last_chunk() {
-        Some(last) => {
-            word_has(last)
-                || bytes
-                    .chunks_exact(WORD)
-                    .any(|chunk| chunk.first_chunk().is_some_and(word_has))
-        }
-        None => bytes.iter().any(|&byte| is_special(byte)),
-    }
+    any_flagged(bytes, special_mask)
 }
 
 /// Whether `bytes` holds a backslash, that is (in checked JSON) an escape.
-/// Looks at a [`Word`] per step, as [`has_special`].
 pub(crate) fn has_backslash(bytes: &[u8]) -> bool {
-    let word_has =
-        |word: &[u8; WORD]| bytes_below(Word::from_le_bytes(*word) ^ repeat(b'\\'), 1) != 0;
-    match bytes.last_chunk() {
-        Some(last) => {
-            word_has(last)
-                || bytes
-                    .chunks_exact(WORD)
-                    .any(|chunk| chunk.first_chunk().is_some_and(word_has))
-        }
-        None => bytes.contains(&b'\\'),
+    any_flagged(bytes, |word| bytes_below(word ^ repeat(b'\\'), 1))
+}
+
+/// Whether `mask` flags some byte of `bytes`, looking at a [`Word`] per
+/// step: the whole words, then, if bytes are left, the last word (again
+/// in part). Only inputs shorter than a word are padded, with spaces,
+/// which neither mask above flags.
+#[inline]
+fn any_flagged(bytes: &[u8], mask: impl Fn(Word) -> Word) -> bool {
+    let (words, tail) = bytes.as_chunks::<WORD>();
+    let flagged = |word: &[u8; WORD]| mask(Word::from_le_bytes(*word)) != 0;
+    if words.iter().any(flagged) {
+        return true;
     }
+    match bytes.last_chunk() {
+        _ if tail.is_empty() => false,
+        Some(last) => flagged(last),
+        None => flagged(&padded(tail)),
+    }
+}
+
+/// `bytes` (fewer than a [`Word`]'s) followed by spaces up to a word.
+fn padded(bytes: &[u8]) -> [u8; WORD] {
+    let mut word = [b' '; WORD];
+    for (slot, &byte) in word.iter_mut().zip(bytes) {
+        *slot = byte;
+    }
+    word
 }
 
 /// `bytes` after `prefix`, if they start with it. A byte loop: the
