@@ -157,6 +157,10 @@ impl Prefix {
     ///
     /// # Errors
     /// [`EncodeError::LengthOutOfRange`] if `len` exceeds [`max_len`](Self::max_len).
+    ///
+    /// Inlined into the encoder, as the serializer's `compound` is, so
+    /// that its `Result` is not read back through memory.
+    #[inline]
     pub(crate) const fn bytes(&self, len: u64) -> Result<[u8; 8], EncodeError> {
         let max = self.max_len();
         if len > max {
