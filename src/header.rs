@@ -483,10 +483,15 @@ impl<'a> Scanner<'a> {
     }
 
     /// The four hex digits of a `\u` escape, as a UTF-16 code unit.
+    /// It reads the bytes itself, not through [`peek`](Self::peek): a
+    /// function that calls none, one frame less below `string` on Cortex-M.
     fn hex4(&mut self) -> Result<u32, Stop> {
         let mut unit = 0;
         for _ in 0..4 {
-            let digit = self.peek().and_then(|b| char::from(b).to_digit(16));
+            let digit = self
+                .bytes
+                .get(self.pos)
+                .and_then(|&b| char::from(b).to_digit(16));
             unit = (unit << 4) | digit.ok_or_else(|| self.unexpected())?;
             self.pos += 1;
         }
