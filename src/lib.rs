@@ -202,7 +202,7 @@
 //! |------------------------|-------------------------------------------------------------|--------------------|
 //! | `std`                  | `io::std`: blocking `FrameReader` / `FrameWriter` over `std::io`; `From<_> for std::io::Error` on every error | no |
 //! | `tokio`                | `io::tokio`: the same over tokio's `AsyncRead` / `AsyncWrite` | no               |
-//! | `tokio-util-07`        | `io::tokio_util_07`: [`FrameCodec`] and [`RawFrameCodec`] for `tokio_util::codec::Framed` (buffer whole frames) | no |
+//! | `tokio-util-07`        | `io::tokio_util_07`: `FrameCodec` and `RawFrameCodec` for `tokio_util::codec::Framed` (buffer whole frames) | no |
 //! | `embedded-io-07`       | `io::embedded_io_07`: blocking adapter over `embedded-io` 0.7 | yes               |
 //! | `embedded-io-async-07` | `io::embedded_io_async_07`: async adapter over `embedded-io-async` 0.7 | yes      |
 //! | `defmt`                | `defmt::Format` for the errors, events and configuration     | yes                |
