@@ -651,16 +651,16 @@ fn plain_run_bytes(bytes: &[u8]) -> &[u8] {
 /// word one by one.
 #[inline]
 fn plain_run_words(bytes: &[u8]) -> &[u8] {
-    let mut words = bytes.chunks_exact(WORD);
+    let (words, tail) = bytes.as_chunks::<WORD>();
     let mut end = 0;
-    for word in &mut words {
-        let mask = stop_mask(Word::from_le_bytes(word.try_into().unwrap_or_default()));
+    for word in words {
+        let mask = stop_mask(Word::from_le_bytes(*word));
         if mask != 0 {
             return &bytes[..end + first_flagged(mask)];
         }
         end += WORD;
     }
-    &bytes[..end + plain_run_bytes(words.remainder()).len()]
+    &bytes[..end + plain_run_bytes(tail).len()]
 }
 
 /// Whether some byte of `bytes` cannot be in a string literal as it is
@@ -797,16 +797,17 @@ fn digit_run_bytes(bytes: &[u8]) -> usize {
 /// exactly in the bytes that are not (no carry crosses a byte:
 /// 0x7f + 0x76 < 0x100).
 fn digit_run_words(bytes: &[u8]) -> usize {
+    let (words, tail) = bytes.as_chunks::<WORD>();
     let mut end = 0;
-    while let Some(chunk) = bytes.get(end..).and_then(<[u8]>::first_chunk) {
-        let x = Word::from_le_bytes(*chunk) ^ repeat(b'0');
+    for word in words {
+        let x = Word::from_le_bytes(*word) ^ repeat(b'0');
         let not_digit = (((x & repeat(0x7f)) + repeat(0x76)) | x) & repeat(0x80);
         if not_digit != 0 {
             return end + first_flagged(not_digit);
         }
         end += WORD;
     }
-    end + digit_run_bytes(bytes.get(end..).unwrap_or_default())
+    end + digit_run_bytes(tail)
 }
 
 /// The value of a run of ASCII digits, if it fits in a `u64`.
