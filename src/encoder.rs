@@ -218,7 +218,7 @@ impl<const N: usize> Encoder<N> {
         body: &[u8],
         out: &mut [u8],
     ) -> Result<usize, EncodeError> {
-        let json_len = self.frame_head(header, body)?.json().len();
+        let json_len = self.prepare_frame(header, body)?;
         let head_len = self.config.prefix().size() + json_len;
         let (head_out, body_out) = split_output(out, head_len, body.len())?;
         self.write_head(head_out);
@@ -238,11 +238,7 @@ impl<const N: usize> Encoder<N> {
         header: &T,
         body: &[u8],
     ) -> Result<FrameHead<'_>, EncodeError> {
-        let (json_len, declared) = self.prepare_header(header)?;
-        let actual = body.len() as u64;
-        if declared != actual {
-            return Err(EncodeError::BodyLenMismatch { declared, actual });
-        }
+        let json_len = self.prepare_frame(header, body)?;
         Ok(self.head(json_len))
     }
 
@@ -275,6 +271,22 @@ impl<const N: usize> Encoder<N> {
         check_body_len(&self.config, body_len)?;
         self.prefix = self.config.prefix().bytes(json_len as u64)?;
         Ok((json_len, body_len))
+    }
+
+    /// [`prepare_header`](Self::prepare_header) for a whole frame whose
+    /// body is `body`, which must be as long as the header declares;
+    /// returns the header's length.
+    fn prepare_frame<T: Serialize + ?Sized>(
+        &mut self,
+        header: &T,
+        body: &[u8],
+    ) -> Result<usize, EncodeError> {
+        let (json_len, declared) = self.prepare_header(header)?;
+        let actual = body.len() as u64;
+        if declared != actual {
+            return Err(EncodeError::BodyLenMismatch { declared, actual });
+        }
+        Ok(json_len)
     }
 
     /// The prepared prefix and header of `json_len` bytes.
