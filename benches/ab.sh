@@ -11,10 +11,15 @@ set -euo pipefail
 filter=$1
 rounds=$2
 shift 2
+pairs=()
+for pair in "$@"; do
+    pairs+=("${pair%%=*}=$(realpath "${pair#*=}")")
+done
 work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 cd "$work"
 for _ in $(seq "$rounds"); do
-    for pair in "$@"; do
+    for pair in "${pairs[@]}"; do
         name=${pair%%=*}
         binary=${pair#*=}
         "$binary" --bench "$filter" --noplot 2>&1 | awk -v name="$name" '
@@ -23,4 +28,3 @@ for _ in $(seq "$rounds"); do
             /^[a-z_]+ +[0-9.]+ +[0-9.]+ / { print name, $1, "ratio", $2, $3 }'
     done
 done
-rm -rf "$work"
